@@ -1,0 +1,1 @@
+"""Offline stores: the knowledge base, statutes, the event outbox, and search. No Qt here."""
