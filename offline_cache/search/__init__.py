@@ -1,0 +1,1 @@
+"""Search over the knowledge base: analysis, query expansion, ranking, confidence."""

@@ -1,0 +1,219 @@
+"""Rank knowledge-base entries for a resident's question, and say how sure we are.
+
+Two stages, both explainable (``kiosk ask --explain`` prints them):
+
+1. **Recall** with SQLite FTS5/BM25 over our own tokens (words and character bigrams,
+   pinyin syllable bigrams, pinyin initials), after expanding colloquial phrases with
+   the curated synonym list (老公 → 配偶, 不给工资 → 拖欠工资).
+2. **Re-rank** the top candidates by *coverage*: the share of the question's meaning
+   (IDF-weighted concepts) that the entry's question side (title, question,
+   phrasings, keywords) contains, measured separately in words, in sound (pinyin
+   bigrams, which forgive a recogniser's homophones) and in initials; the best of
+   the three is the entry's confidence.  Final score = 0.65·confidence +
+   0.35·(BM25 / best BM25).
+
+The top result counts as *answered* only when its confidence reaches the calibrated
+threshold (docs/search.md); otherwise the kiosk offers the closest questions and a
+person.  Questions with no legal words (weather, bus routes) have near-zero coverage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from offline_cache.kb_bundle import idf
+from offline_cache.kb_store import KnowledgeBase
+from offline_cache.search import analyzer
+
+MAX_QUERY_CHARS = 200
+CANDIDATES = 40
+# Column weights for bm25(), in the order of kb_bundle.INDEX_COLUMNS.
+BM25_WEIGHTS = (5.0, 3.0, 3.0, 0.4, 1.5, 2.5)
+DEFAULT_ANSWER_THRESHOLD = 0.5
+_VOWELS = set("aeiouv")
+
+
+class QueryRejected(ValueError):
+    """The question cannot be searched as given; ``code`` selects the resident message."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One unit of the question's meaning; matched if any alternative is in an entry."""
+
+    label: str
+    alternatives: tuple[tuple[str, ...], ...]  # each alternative: words that must all appear
+    weight: float
+
+
+@dataclass
+class Result:
+    entry_id: str
+    title: str
+    topic: str
+    covers: list[str]
+    score: float
+    confidence: float
+    bm25: float
+    matched: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    answered: bool
+    results: list[Result]
+    elapsed_ms: float
+    threshold: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "answered": self.answered,
+            "results": [{"id": r.entry_id, "title": r.title, "covers": r.covers,
+                         "score": round(r.score, 4)} for r in self.results],
+            "elapsed_ms": round(self.elapsed_ms, 3),
+        }
+
+
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+class SearchEngine:
+    def __init__(self, kb: KnowledgeBase, threshold: float | None = None) -> None:
+        self.kb = kb
+        self.threshold = DEFAULT_ANSWER_THRESHOLD if threshold is None or threshold < 0 else threshold
+        self._n = max(kb.entry_count, 1)
+        self._idf_max = idf(0, self._n)
+        # Longest synonym keys first, so 不给工资 wins over 工资.
+        self._synonym_keys = sorted(kb.synonyms, key=len, reverse=True)
+
+    # --- query analysis ------------------------------------------------------------
+    def _df(self, family: str, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(set(terms))
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        rows = self.kb.db.execute(
+            f"SELECT term, df FROM term_df WHERE family = ? AND term IN ({marks})", (family, *terms))
+        return dict(rows.fetchall())
+
+    def _idf(self, df: dict[str, int], term: str) -> float:
+        return idf(df[term], self._n) if term in df else self._idf_max
+
+    def _word_concepts(self, norm: str) -> tuple[list[Concept], list[str]]:
+        """Concepts in words (synonym phrases first), and extra tokens for recall."""
+        remaining = norm
+        groups: list[tuple[str, list[str]]] = []
+        for key in self._synonym_keys:
+            if key in remaining:
+                groups.append((key, [key, *self.kb.synonyms[key]]))
+                remaining = remaining.replace(key, " ")
+        words = analyzer.words(remaining)
+        alt_words = {alt: tuple(analyzer.words(alt)) or (alt,) for _, alts in groups for alt in alts}
+        all_terms = set(words) | {w for ws in alt_words.values() for w in ws}
+        df = self._df("words", all_terms)
+        concepts = [Concept(w, ((w,),), self._idf(df, w)) for w in dict.fromkeys(words)]
+        for key, alts in groups:
+            alternatives = tuple(alt_words[a] for a in alts)
+            weight = max(min(self._idf(df, w) for w in alt) for alt in alternatives)
+            concepts.append(Concept(key, alternatives, weight))
+        expansion = [w for ws in alt_words.values() for w in ws]
+        return concepts, expansion
+
+    def _pinyin_positions(self, norm: str) -> list[tuple[str, ...]]:
+        positions: list[tuple[str, ...]] = analyzer.pinyin_pairs(norm)
+        for part in analyzer.latin_query_parts(norm):
+            if set(part) & _VOWELS:
+                syllables = analyzer.segment_pinyin(part, self.kb.pinyin_syllables)
+                if syllables and len(syllables) >= 2:
+                    fuzzy = [analyzer.fuzzy_syllable(s) for s in syllables]
+                    positions.extend((a + b,) for a, b in zip(fuzzy, fuzzy[1:], strict=False))
+        return positions
+
+    def _initials(self, norm: str) -> list[str]:
+        return [p for p in analyzer.latin_query_parts(norm)
+                if 2 <= len(p) <= 8 and not set(p) & _VOWELS]
+
+    # --- search --------------------------------------------------------------------
+    def search(self, query: str, top: int = 5) -> SearchResponse:
+        started = time.perf_counter()
+        norm = analyzer.normalize(query)
+        if not norm:
+            raise QueryRejected("empty", "the question is empty")
+        if len(norm) > MAX_QUERY_CHARS:
+            raise QueryRejected(
+                "too_long", f"the question has {len(norm)} characters; at most {MAX_QUERY_CHARS}")
+        top = max(1, min(top, 50))
+
+        concepts, expansion = self._word_concepts(norm)
+        positions = self._pinyin_positions(norm)
+        initials = self._initials(norm)
+        word_terms = list(dict.fromkeys(
+            [c.label for c in concepts if len(c.alternatives) == 1] + expansion
+            + analyzer.char_bigrams(norm)))[:64]
+        py_terms = list(dict.fromkeys(g for pos in positions for g in pos))[:96]
+
+        clauses = []
+        if word_terms:
+            clauses.append("{title_q alts kw answer} : (" + " OR ".join(map(_fts_quote, word_terms)) + ")")
+        if py_terms:
+            clauses.append("py : (" + " OR ".join(map(_fts_quote, py_terms)) + ")")
+        if initials:
+            clauses.append("ini : (" + " OR ".join(map(_fts_quote, initials)) + ")")
+        if not clauses:
+            return SearchResponse(query, False, [], _ms(started), self.threshold)
+
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        rows = self.kb.db.execute(
+            f"SELECT rowid, -bm25(entry_index, {weights}) AS s FROM entry_index "
+            f"WHERE entry_index MATCH ? ORDER BY bm25(entry_index, {weights}) LIMIT ?",
+            (" OR ".join(clauses), CANDIDATES)).fetchall()
+        if not rows:
+            return SearchResponse(query, False, [], _ms(started), self.threshold)
+
+        py_df = self._df("py", py_terms)
+        py_weights = [max((self._idf(py_df, g) for g in pos), default=0.0) for pos in positions]
+        best_bm25 = max(s for _, s in rows) or 1.0
+        results = []
+        for rowid, bm25 in rows:
+            words_s, py_s, ini_s = self.kb.db.execute(
+                "SELECT words, py, ini FROM entry_terms WHERE rowid = ?", (rowid,)).fetchone()
+            entry_words, entry_py, entry_ini = set(words_s.split()), set(py_s.split()), set(ini_s.split())
+            matched = [c.label for c in concepts
+                       if any(all(w in entry_words for w in alt) for alt in c.alternatives)]
+            total_w = sum(c.weight for c in concepts)
+            cov_words = (sum(c.weight for c in concepts if c.label in matched) / total_w) if total_w else 0.0
+            total_p = sum(py_weights)
+            cov_py = (sum(w for pos, w in zip(positions, py_weights, strict=True)
+                          if any(g in entry_py for g in pos)) / total_p) if total_p else 0.0
+            cov_ini = (sum(1 for i in initials if i in entry_ini) / len(initials)) if initials else 0.0
+            confidence = max(cov_words, 0.9 * cov_py, 0.9 * cov_ini)
+            score = 0.65 * confidence + 0.35 * (bm25 / best_bm25)
+            entry_id, title, topic = self.kb.db.execute(
+                "SELECT id, title, topic FROM entries WHERE rowid = ?", (rowid,)).fetchone()
+            results.append(Result(entry_id, title, topic, [], score, confidence, bm25, matched))
+        results.sort(key=lambda r: r.score, reverse=True)
+        results = results[:top]
+        for r in results:
+            entry = self.kb.entry(r.entry_id)
+            r.covers = list(entry.covers) if entry else []
+        answered = results[0].confidence >= self.threshold
+        return SearchResponse(query, answered, results, _ms(started), self.threshold)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
+
+
+def confidence_label(confidence: float) -> str:
+    """Coarse label for logs and the technician screen."""
+    return "high" if confidence >= 0.75 else "medium" if confidence >= 0.5 else "low"
+
