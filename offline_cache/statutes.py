@@ -16,7 +16,8 @@ from pathlib import Path
 
 from offline_cache.cn_numerals import cn_to_int, int_to_cn
 
-_ARTICLE_START = re.compile(r"^第([零〇一二三四五六七八九十百千两]+)条(之[一二三四五六七八九十]+)?[ \u3000]*(.*)$")
+_ARTICLE_START = re.compile(
+    r"^第([零〇一二三四五六七八九十百千两]+)条(之[一二三四五六七八九十]+)?[ \u3000]*(.*)$")
 _DATE_SUFFIX = re.compile(r"\(\d{4}-\d{2}-\d{2}\)$")
 _HEADING = re.compile(r"^(#+)\s*(.*?)\s*$")
 

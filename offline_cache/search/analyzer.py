@@ -33,13 +33,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u20
 # negations such as 不给/没有 stay, because "不给工资" means something.
 STOP_WORDS = frozenset(
     """
-    的 了 吗 呢 啊 吧 呀 嘛 哦 哎 唉 么 我 你 他 她 它 我们 你们 他们 俺 咱 咱们 人家 自己
-    怎么 怎么办 咋 咋办 咋整 怎样 怎么样 如何 什么 啥 为什么 为啥 哪里 哪儿 哪 哪些 谁 多少 几
-    可以 能 能不能 可不可以 会 要 需要 应该 该 想 想问 问 问问 请问 一下 请 帮 帮忙
-    是 不是 是不是 有 在 和 与 跟 及 或 或者 还是 就 都 也 还 又 再 才 把 被 让 给 对 向 从 到 去 来
-    这 那 这个 那个 这些 那些 这样 那样 现在 已经 一个 个 些 点 一点 里 上 下 中
-    吗 呗 啦 哈 嗯 呃 好 行 谢谢 您好 你好 老师 同志 情况 问题 事 事情 东西 办 弄 搞
-    """.split()
+    的 了 吗 呢 啊 吧 呀 嘛 哦 哎 唉 么 我 你 他 她 它 我们 你们 他们 俺 咱 咱们 人家 自己 怎么
+    怎么办 咋 咋办 咋整 怎样 怎么样 如何 什么 啥 为什么 为啥 哪里 哪儿 哪 哪些 谁 多少 几 可以 能 能不能
+    可不可以 会 要 需要 应该 该 想 想问 问 问问 请问 一下 请 帮 帮忙 是 不是 是不是 有 在 和 与 跟 及
+    或 或者 还是 就 都 也 还 又 再 才 把 被 让 给 对 向 从 到 去 来 这 那 这个 那个 这些 那些 这样
+    那样 现在 已经 一个 个 些 点 一点 里 上 下 中 吗 呗 啦 哈 嗯 呃 好 行 谢谢 您好 你好 老师 同志
+    情况 问题 事 事情 东西 办 弄 搞
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"))
@@ -70,8 +70,8 @@ def fuzzy_syllable(syllable: str) -> str:
 def words(text: str) -> list[str]:
     """Segmented content words (CJK and Latin/digits), stop words dropped."""
     out = []
-    for token in rjieba.cut(text):
-        token = token.strip()
+    for raw in rjieba.cut(text):
+        token = raw.strip()
         if not token or token in STOP_WORDS:
             continue
         if CJK.search(token) or token.isalnum():
@@ -80,7 +80,7 @@ def words(text: str) -> list[str]:
 
 
 def char_bigrams(text: str) -> list[str]:
-    grams = []
+    grams: list[str] = []
     for run in _CJK_RUN.findall(text):
         grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     return grams

@@ -19,6 +19,7 @@ person.  Questions with no legal words (weather, bus routes) have near-zero cove
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ class SearchEngine:
                 syllables = analyzer.segment_pinyin(part, self.kb.pinyin_syllables)
                 if syllables and len(syllables) >= 2:
                     fuzzy = [analyzer.fuzzy_syllable(s) for s in syllables]
-                    positions.extend((a + b,) for a, b in zip(fuzzy, fuzzy[1:], strict=False))
+                    positions.extend((a + b,) for a, b in itertools.pairwise(fuzzy))
         return positions
 
     def _initials(self, norm: str) -> list[str]:

@@ -1,0 +1,66 @@
+"""Qt bootstrap: the one module of :mod:`kiosk` that imports Qt.
+
+Creates the application, routes Qt's own messages into logging, opens the data and
+the knowledge base (a failure shows the calm 暂停服务 screen, never a crash
+dialog), and shows the window full-screen without decorations unless windowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Settings
+from kiosk.logsetup import configure_logging, get_logger
+from kiosk.services import KioskServices
+from kiosk.texts import load_texts
+from offline_cache.kb_store import KnowledgeBaseUnavailable
+from offline_cache.outbox import OutboxError
+from ui.main_window import MainWindow
+
+log = get_logger("app")
+qt_log = get_logger("qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
+
+
+def build_window(settings: Settings, windowed: bool = False) -> MainWindow:
+    """Open services and build the window; used by :func:`run_app` and by tests."""
+    texts = load_texts(settings.device.locale)
+    services: KioskServices | None = None
+    reason = ""
+    try:
+        services = KioskServices.open(settings)
+    except (KnowledgeBaseUnavailable, OutboxError, OSError) as exc:
+        reason = str(exc)
+        log.error("out of service: %s", reason)
+    return MainWindow(texts, services, reason, settings.ui.idle_timeout_s,
+                      settings.ui.idle_countdown_s, kiosk_mode=not (windowed or settings.ui.windowed))
+
+
+def run_app(settings: Settings, windowed: bool = False) -> int:
+    configure_logging()
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    window = build_window(settings, windowed)
+    if window.kiosk_mode:
+        window.showFullScreen()
+    else:
+        window.resize(1080, 1920 // 2)
+        window.show()
+    log.info("kiosk started (%s, %s)", settings.device.role, settings.device.tier)
+    return app.exec()

@@ -1,0 +1,94 @@
+"""What a resident can do at the booth, as plain functions the UI calls off its thread.
+
+This layer knows nothing of Qt: it searches the knowledge base and records events in
+the outbox.  Every method that records an event returns only after the event is
+committed, so the screen confirms nothing that could still be lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config import Settings
+from kiosk.datadir import DataDir
+from kiosk.logsetup import get_logger
+from kiosk.session import Session
+from offline_cache.kb_schema import Entry
+from offline_cache.kb_store import KnowledgeBase
+from offline_cache.outbox import Event, Outbox
+from offline_cache.search.engine import SearchEngine, SearchResponse
+
+log = get_logger("services")
+
+RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
+HUMAN_ROUTES = ("hotline", "window", "callback")
+
+
+@dataclass
+class KioskServices:
+    settings: Settings
+    kb: KnowledgeBase
+    engine: SearchEngine
+    outbox: Outbox
+
+    @classmethod
+    def open(cls, settings: Settings) -> KioskServices:
+        from kiosk.knowledge import open_knowledge_base
+
+        data = DataDir(settings.data_dir).ensure()
+        kb = open_knowledge_base(settings)
+        outbox = Outbox(data.outbox_path, data.secrets_dir / "outbox.key")
+        return cls(settings, kb, SearchEngine(kb, settings.kb.answer_threshold), outbox)
+
+    @property
+    def device_id(self) -> str:
+        return self.settings.device.device_id
+
+    def ask(self, session: Session, question: str, source: str = "touch", top: int = 5) -> SearchResponse:
+        """Search and record the question (its text and matched ids; no personal data)."""
+        response = self.engine.search(question, top=top)
+        session.questions.append(question)
+        self.outbox.append("question_asked", {
+            "session": session.id,
+            "text": response.query,
+            "source": source,
+            "answered": response.answered,
+            "results": [r.entry_id for r in response.results],
+            "kb_version": self.kb.version,
+        }, self.device_id)
+        log.info("question answered=%s top=%s (%.1f ms)", response.answered,
+                 response.results[0].entry_id if response.results else None, response.elapsed_ms)
+        return response
+
+    def open_entry(self, session: Session, entry_id: str) -> Entry | None:
+        entry = self.kb.entry(entry_id)
+        if entry is not None:
+            session.viewed_entries.append(entry_id)
+        return entry
+
+    def rate(self, session: Session, level: str, reason: str = "") -> Event:
+        if level not in RATINGS:
+            raise ValueError(f"unknown rating {level!r}")
+        session.rated = True
+        return self.outbox.append("rating", {
+            "session": session.id, "level": level, "reason": reason,
+            "entries": list(dict.fromkeys(session.viewed_entries)),
+        }, self.device_id)
+
+    def request_human(self, session: Session, route: str) -> Event:
+        if route not in HUMAN_ROUTES:
+            raise ValueError(f"unknown route {route!r}")
+        return self.outbox.append("human_help_requested", {
+            "session": session.id, "route": route,
+            "entries": list(dict.fromkeys(session.viewed_entries)),
+            "questions": session.questions[-3:],
+        }, self.device_id)
+
+    def end_session(self, session: Session, reason: str) -> Event:
+        event = self.outbox.append("session_ended", {
+            "session": session.id, "reason": reason,
+            "duration_s": round(session.duration_s, 1),
+            "questions": len(session.questions), "rated": session.rated,
+        }, self.device_id)
+        session.wipe()
+        return event

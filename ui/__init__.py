@@ -1,0 +1,1 @@
+"""The Qt screens: a thin layer over :mod:`kiosk.services`."""

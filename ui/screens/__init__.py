@@ -1,0 +1,1 @@
+"""One module per screen; each builds its widgets and emits signals, nothing more."""
