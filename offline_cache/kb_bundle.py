@@ -15,6 +15,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,11 @@ BUNDLE_FORMAT = 1
 BUNDLE_FILE = "kb.sqlite"
 MANIFEST_FILE = "manifest.json"
 
-# FTS columns, in order; the ranking weights in search/engine.py follow this order.
-INDEX_COLUMNS = ("title_q", "alts", "kw", "answer", "py", "ini")
+# FTS columns of the question side, in order; search/engine.py's BM25 weights follow it.
+# Answers have their own table so that their long posting lists are read only when
+# the question side finds too little.  (``detail=column`` was measured and made
+# bm25-ordered recall 13× slower; docs/search.md.)
+INDEX_COLUMNS = ("title_q", "alts", "kw", "py", "ini")
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,7 +42,9 @@ CREATE TABLE entry_terms (rowid INTEGER PRIMARY KEY, words TEXT NOT NULL, py TEX
                           ini TEXT NOT NULL);
 CREATE TABLE term_df (family TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
                       PRIMARY KEY (family, term)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE entry_index USING fts5(title_q, alts, kw, answer, py, ini,
+CREATE VIRTUAL TABLE entry_index USING fts5(title_q, alts, kw, py, ini,
+                      tokenize = "unicode61 remove_diacritics 0");
+CREATE VIRTUAL TABLE answer_index USING fts5(answer,
                       tokenize = "unicode61 remove_diacritics 0");
 CREATE TABLE topics (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE coverage (id TEXT PRIMARY KEY, topic TEXT NOT NULL, question TEXT NOT NULL);
@@ -74,15 +80,37 @@ def entry_question_side(entry: Entry) -> str:
     return "\n".join([entry.title, entry.question, *entry.phrasings, *entry.keywords])
 
 
+@dataclass(frozen=True)
+class _LineTokens:
+    index_words: tuple[str, ...]
+    words: tuple[str, ...]
+    pinyin: tuple[str, ...]
+    initials: tuple[str, ...]
+
+
+@lru_cache(maxsize=100_000)
+def _analyse_line(line: str) -> _LineTokens:
+    return _LineTokens(tuple(analyzer.word_tokens(line)), tuple(analyzer.words(analyzer.normalize(line))),
+                       tuple(analyzer.pinyin_bigrams(line)), tuple(analyzer.initials_tokens(line)))
+
+
+def _tokens(lines: Iterable[str], family: str) -> list[str]:
+    """Tokens of several lines; analysis is cached per line (phrasings repeat a lot)."""
+    out: list[str] = []
+    for line in lines:
+        for part in line.splitlines():
+            out.extend(getattr(_analyse_line(part), family))
+    return out
+
+
 def index_row(entry: Entry) -> tuple[str, ...]:
-    side = entry_question_side(entry)
+    side = [entry.title, entry.question, *entry.phrasings, *entry.keywords]
     return (
-        _join(analyzer.word_tokens(entry.title + "\n" + entry.question)),
-        _join(analyzer.word_tokens("\n".join(entry.phrasings))),
-        _join(analyzer.word_tokens("\n".join(entry.keywords))),
-        _join(analyzer.word_tokens(entry.short_answer + "\n" + entry.answer)),
-        _join(analyzer.pinyin_bigrams(side)),
-        _join(analyzer.initials_tokens(side)),
+        _join(_tokens([entry.title, entry.question], "index_words")),
+        _join(_tokens(entry.phrasings, "index_words")),
+        _join(_tokens(entry.keywords, "index_words")),
+        _join(_tokens(side, "pinyin")),
+        _join(_tokens(side, "initials")),
     )
 
 
@@ -105,22 +133,25 @@ def _sources_digest(sources: Sources, laws: Mapping[str, Law] | None) -> str:
 
 def write_entries(db: sqlite3.Connection, entries: Iterable[Entry]) -> int:
     """Insert entries with their index rows and term sets; returns the count."""
-    df: dict[str, Counter[str]] = {"words": Counter(), "py": Counter()}
+    df: dict[str, Counter[str]] = {"words": Counter(), "py": Counter(), "core": Counter()}
     count = 0
     for rowid, entry in enumerate(entries, start=1):
-        side = entry_question_side(entry)
-        words = sorted(set(analyzer.words(analyzer.normalize(side))))
-        py = sorted(set(analyzer.pinyin_bigrams(side)))
-        ini = sorted(set(analyzer.initials_tokens(side)))
+        side = [entry.title, entry.question, *entry.phrasings, *entry.keywords]
+        words = sorted(set(_tokens(side, "words")))
+        py = sorted(set(_tokens(side, "pinyin")))
+        ini = sorted(set(_tokens(side, "initials")))
         df["words"].update(words)
         df["py"].update(py)
+        df["core"].update(set(_tokens([entry.title, entry.question, *entry.keywords], "words")))
         db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
                    (rowid, entry.id, entry.topic, entry.title,
                     json.dumps(entry.to_json(), ensure_ascii=False)))
         db.execute("INSERT INTO entry_terms VALUES (?, ?, ?, ?)",
                    (rowid, " ".join(words), " ".join(py), " ".join(ini)))
-        db.execute("INSERT INTO entry_index (rowid, title_q, alts, kw, answer, py, ini) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *index_row(entry)))
+        db.execute("INSERT INTO entry_index (rowid, title_q, alts, kw, py, ini) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (rowid, *index_row(entry)))
+        db.execute("INSERT INTO answer_index (rowid, answer) VALUES (?, ?)",
+                   (rowid, _join(_tokens([entry.short_answer, entry.answer], "index_words"))))
         count += 1
     for family, counter in df.items():
         db.executemany("INSERT INTO term_df VALUES (?, ?, ?)",
@@ -184,6 +215,7 @@ def build_bundle(
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.execute("INSERT INTO entry_index(entry_index) VALUES ('optimize')")
+        db.execute("INSERT INTO answer_index(answer_index) VALUES ('optimize')")
         db.commit()
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("VACUUM")

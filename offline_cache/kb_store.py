@@ -13,7 +13,7 @@ from offline_cache.kb_schema import Citation, Entry, Tip
 from offline_cache.search import analyzer
 from offline_cache.statutes import ArticleRef, resolve_law_name
 
-REQUIRED_TABLES = {"meta", "entries", "entry_terms", "term_df", "entry_index", "articles",
+REQUIRED_TABLES = {"meta", "entries", "entry_terms", "term_df", "entry_index", "answer_index", "articles",
                    "laws", "tips", "topics", "synonyms", "coverage"}
 
 

@@ -64,27 +64,28 @@ def _face_index(path: Path, family: str) -> int | None:
 @functools.cache
 def find_cjk_font(bold: bool = False) -> FontFace:
     """The Simplified Chinese face to render with; :class:`FontNotFoundError` if none."""
-    debian = NOTO_CJK_BOLD if bold else NOTO_CJK_REGULAR
+    return locate_cjk_font(NOTO_CJK_BOLD if bold else NOTO_CJK_REGULAR, bold)
+
+
+def locate_cjk_font(debian: Path, bold: bool = False) -> FontFace:
+    """``debian`` (its SC face) if it exists, else what fontconfig has for zh-cn."""
     if debian.is_file():
-        index = _face_index(debian, SC_FAMILY)
-        return FontFace(debian, 2 if index is None else index)  # 2 is SC in Debian's .ttc
+        sc_index = _face_index(debian, SC_FAMILY)
+        return FontFace(debian, 2 if sc_index is None else sc_index)  # 2 is SC in Debian's .ttc
     weight = ":weight=bold" if bold else ""
     out = _run_fc(["fc-match", "-f", "%{file}\t%{index}\t%{lang}", f"{SC_FAMILY}{weight}:lang=zh-cn"])
     file, _, rest = out.partition("\t")
-    index, _, langs = rest.partition("\t")
+    index_text, _, langs = rest.partition("\t")
     if file and "zh-cn" in langs.split("|") and Path(file).is_file():
-        return FontFace(Path(file), int(index or 0))
-    out = _run_fc(["fc-list", ":lang=zh-cn", "file", "index"])
+        return FontFace(Path(file), int(index_text) if index_text.isdigit() else 0)
+    out = _run_fc(["fc-list", "-f", "%{file}\t%{index}\n", ":lang=zh-cn"])
     for line in sorted(out.splitlines()):
-        file, _, rest = line.partition(":")
-        index_text = rest.strip().removeprefix("index=")
+        file, _, index_text = line.partition("\t")
         if file and Path(file).is_file():
             return FontFace(Path(file), int(index_text) if index_text.isdigit() else 0)
-    if bold:
-        return find_cjk_font(bold=False)
     raise FontNotFoundError(
         "no font with Chinese characters found: install Debian's fonts-noto-cjk "
-        f"(expected {NOTO_CJK_REGULAR}; fc-match/fc-list found none for zh-cn)"
+        f"(expected {debian}; fc-match/fc-list found none for zh-cn)"
     )
 
 

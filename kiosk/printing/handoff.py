@@ -13,7 +13,8 @@ Design of the URL and the token
   can open the page, nobody can guess one.  It carries no meaning (no device id,
   date or counter), so it tells nothing about the resident.
 * The kiosk sends the server only ``token_sha256``, the SHA-256 of the token, in
-  the ``handoff`` outbox event (see :func:`handoff_event_payload`).  The server
+  the ``handoff`` outbox event (see :func:`handoff_event_payload`; contact
+  details travel in the outbox's sealed ``personal`` part, never the payload).  The server
   stores that hash and looks a visit to ``/h/{token}`` up by hashing the token
   again, as with a password-reset link: neither a copy of the outbox nor of the
   server's database is enough to open anyone's page.
@@ -140,21 +141,28 @@ class Handoff:
 
 
 def handoff_event_payload(handoff: Handoff, contact: Contact | None = None) -> dict[str, Any]:
-    """The body of the ``handoff`` outbox event.
+    """The ``handoff`` outbox event, shaped for :meth:`offline_cache.outbox.Outbox.append`::
 
-    Carries the token's hash, never the token.  ``contact`` goes in only when
-    it is given and holds at least one value.
+        event = handoff_event_payload(handoff, contact)
+        outbox.append(event["type"], event["payload"], device_id, personal=event.get("personal"))
+
+    ``payload`` carries the token's hash (never the token), the reference, the
+    question as understood, the matched entry ids and the topic.  ``personal``
+    (sealed by the outbox, never in ``payload``) is there only when ``contact``
+    is given and holds at least one value.
     """
-    payload: dict[str, Any] = {
+    event: dict[str, Any] = {
         "type": EVENT_TYPE,
-        "version": EVENT_VERSION,
-        "token_sha256": token_digest(handoff.token),
-        "reference": handoff.reference,
-        "created": handoff.created.isoformat(),
-        "question": handoff.question,
-        "entry_ids": list(handoff.entry_ids),
-        "topic": handoff.topic,
+        "payload": {
+            "version": EVENT_VERSION,
+            "token_sha256": token_digest(handoff.token),
+            "reference": handoff.reference,
+            "created": handoff.created.isoformat(),
+            "question": handoff.question,
+            "entry_ids": list(handoff.entry_ids),
+            "topic": handoff.topic,
+        },
     }
     if contact is not None and contact.to_json():
-        payload["contact"] = contact.to_json()
-    return payload
+        event["personal"] = contact.to_json()
+    return event

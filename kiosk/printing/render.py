@@ -12,7 +12,7 @@ what prints does not depend on the fonts or code pages inside a printer.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 from kiosk.printing.fonts import FontSet
 from kiosk.printing.qr import qr_image
-from kiosk.printing.slip import Paper, Slip, for_paper
+from kiosk.printing.slip import LAWYER_NOTE, Paper, Slip, for_paper
 from kiosk.printing.text import wrap
 
 THERMAL_DPI = 203
@@ -46,11 +46,11 @@ class Style:
 
 STYLES: dict[str, Style] = {
     "58mm": Style(width=384, margin=8, body=24, small=20, title=32, heading=26,
-                  qr_module=6, qr_max=300),
+                  qr_module=7, qr_max=368),
     "80mm": Style(width=576, margin=16, body=26, small=22, title=38, heading=30,
                   qr_module=8, qr_max=400, section_gap=12),
-    "a4": Style(width=A4_SIZE[0], margin=150, body=34, small=28, title=56, heading=42,
-                qr_module=10, qr_max=440, section_gap=22),
+    "a4": Style(width=A4_SIZE[0], margin=125, body=31, small=26, title=50, heading=38,
+                qr_module=9, qr_max=440, line_gap=0.36, section_gap=18),
 }
 
 
@@ -93,9 +93,17 @@ class _TextLine(_Element):
     x: int = 0
     width: int = 0
     align: str = "left"
+    prefix: str = ""  # a bullet or step number hanging left of ``x``
+    prefix_x: int = 0
 
     def draw(self, page: Image.Image, y: int) -> None:
         assert self.fonts is not None
+        ascent, descent = self.fonts.primary.getmetrics()
+        baseline = y + (self.height - (ascent + descent)) // 2 + ascent
+        draw = ImageDraw.Draw(page)
+        if self.prefix:
+            draw.text((self.prefix_x, baseline), self.prefix, font=self.fonts.primary,
+                      fill=BLACK, anchor="ls")
         runs = self.fonts.runs(self.text)
         total = sum(run.font.getlength(run.text) for run in runs)
         x = float(self.x)
@@ -103,9 +111,6 @@ class _TextLine(_Element):
             x += max(0.0, (self.width - total) / 2)
         elif self.align == "right":
             x += max(0.0, self.width - total)
-        ascent, descent = self.fonts.primary.getmetrics()
-        baseline = y + (self.height - (ascent + descent)) // 2 + ascent
-        draw = ImageDraw.Draw(page)
         for run in runs:
             draw.text((x, baseline), run.text, font=run.font, fill=BLACK, anchor="ls")
             x += run.font.getlength(run.text)
@@ -165,13 +170,30 @@ class _Builder:
         lines = wrap(text, self.width - indent, fonts.measure)
         height = self.line_height(fonts)
         for i, line in enumerate(lines):
-            if first_prefix and i == 0:
-                self.out.append(_TextLine(height, text=first_prefix, fonts=fonts, x=self.x))
-                self.out[-1].height = 0  # shares the line with the text that follows
             self.out.append(_TextLine(
                 height, text=line, fonts=fonts, x=self.x + indent, width=self.width - indent,
-                align=align, keep_with_next=keep_with_next or (first_prefix != "" and i == 0),
+                align=align, keep_with_next=keep_with_next,
+                prefix=first_prefix if i == 0 else "", prefix_x=self.x,
             ))
+
+    def parts(self, parts: Sequence[str], fonts: FontSet | None = None, align: str = "left",
+              sep: str = " · ") -> None:
+        """``parts`` on one line when they fit, else one part (wrapped) per line."""
+        fonts = fonts or self.body
+        parts = [p for p in parts if p]
+        joined = sep.join(parts)
+        if fonts.measure(joined) <= self.width:
+            self.text(joined, fonts, align=align)
+            return
+        for part in parts:
+            self.text(part, fonts, align=align)
+
+    def paragraphs(self, text: str) -> None:
+        """Text whose line breaks start paragraphs, a little space between them."""
+        for i, para in enumerate(p for p in text.split("\n") if p.strip()):
+            if i:
+                self.gap(max(2, self.style.section_gap // 2))
+            self.text(para)
 
     def gap(self, px: int | None = None) -> None:
         self.out.append(_Gap(self.style.section_gap if px is None else px))
@@ -213,12 +235,12 @@ def _body(b: _Builder, slip: Slip, full_answer: bool) -> None:
     b.text(slip.question or "（未记录问题）")
     b.section("简要回答")
     b.text(slip.short_answer)
-    if slip.needs_lawyer:
+    if slip.needs_lawyer and slip.entry_id:
         b.gap()
-        b.text(slip.short_answer and "※ " + _lawyer_note(slip), b.bold)
+        b.text("※ " + LAWYER_NOTE, b.bold)
     if full_answer and slip.answer:
         b.section("详细解答")
-        b.text(slip.answer)
+        b.paragraphs(slip.answer)
     _next_steps(b, slip)
     if slip.citations:
         b.section("法律依据")
@@ -228,16 +250,10 @@ def _body(b: _Builder, slip: Slip, full_answer: bool) -> None:
         b.text(slip.more_note, b.bold, align="center")
 
 
-def _lawyer_note(slip: Slip) -> str:
-    from kiosk.printing.slip import LAWYER_NOTE
-
-    return LAWYER_NOTE
-
-
 def _footer_lines(b: _Builder, slip: Slip) -> None:
-    b.text(slip.hotline, b.bold, align="center")
+    b.parts(slip.hotline, b.bold, align="center", sep="")
     b.rule(thickness=1)
-    b.text(slip.version_line, b.small, align="center")
+    b.parts(slip.version_line, b.small, align="center")
     b.text(slip.disclaimer, b.small, align="center")
 
 
@@ -259,7 +275,7 @@ def render_thermal(slip: Slip, paper: Paper = "80mm") -> Image.Image:
     b = _Builder(style, style.margin, style.width - 2 * style.margin)
     b.gap(style.section_gap)
     b.text(slip.heading, b.heading, align="center")
-    b.text(f"{slip.service_point} · {slip.tier}", b.small, align="center")
+    b.parts((slip.service_point, slip.tier), b.small, align="center")
     b.rule()
     b.text(f"打印时间：{slip.printed_at_text}", b.small)
     b.text(f"编号：{slip.reference}", b.bold)
@@ -280,18 +296,18 @@ def render_thermal(slip: Slip, paper: Paper = "80mm") -> Image.Image:
 def render_a4(slip: Slip) -> list[Image.Image]:
     """A4 pages (1-bit, 200 dpi); ``slip`` should already be :func:`for_paper`."""
     style = STYLES["a4"]
-    width, height = A4_SIZE
+    width = A4_SIZE[0]
     content_w = width - 2 * style.margin
     qr = qr_image(slip.qr_url, style.qr_max, style.qr_module)
     header_w = content_w - qr.width - style.section_gap * 2
     head = _Builder(style, style.margin, header_w)
     head.text(slip.heading, head.heading)
-    head.text(f"{slip.service_point} · {slip.tier}", head.body)
+    head.parts((slip.service_point, slip.tier), head.body)
     head.text(f"打印时间：{slip.printed_at_text}", head.body)
     head.text(f"编号：{slip.reference}", head.bold)
     head.gap()
     head.text(slip.qr_caption, head.small)
-    head.text(slip.hotline, head.small)
+    head.parts(slip.hotline, head.small, sep="")
     qr_el = _Picture(qr.height, image=qr, x=width - style.margin - qr.width)
     header_h = max(sum(el.height for el in head.out), qr.height)
 
@@ -301,14 +317,14 @@ def render_a4(slip: Slip) -> list[Image.Image]:
     b.text(slip.title, b.title)
     _body(b, slip, full_answer=True)
     b.gap(style.section_gap * 2)
-    _footer_lines(b, slip)
+    b.parts(slip.hotline, b.bold, align="center", sep="")
     return _paginate(b.out, style, slip)
 
 
 def _paginate(elements: list[_Element], style: Style, slip: Slip) -> list[Image.Image]:
     width, height = A4_SIZE
-    top, bottom = style.margin, height - style.margin
-    footer_fonts = FontSet(style.small)
+    # 12 mm top, 18 mm bottom: the footer sits in the bottom margin, ≥ 6 mm from the edge.
+    top, bottom = A4_DPI * 12 // 25, height - A4_DPI * 18 // 25
     pages: list[list[tuple[int, _Element]]] = [[]]
     y = top
     for i, el in enumerate(elements):
@@ -329,11 +345,17 @@ def _paginate(elements: list[_Element], style: Style, slip: Slip) -> list[Image.
         page = Image.new("1", (width, height), 1)
         for y0, el in placed:
             el.draw(page, y0)
-        footer = _TextLine(
-            style.small * 2, text=f"青小律 · 编号 {slip.reference} · 第 {n}/{len(pages)} 页",
-            fonts=footer_fonts, x=style.margin, width=width - 2 * style.margin, align="center",
-        )
-        footer.draw(page, bottom + style.small)
+        # Every page: the disclaimer and versions, then reference and page number.
+        foot = _Builder(style, style.margin, width - 2 * style.margin)
+        foot.rule(thickness=1)
+        foot.out[-1].height = style.small // 2
+        foot.parts((slip.disclaimer, *slip.version_line), foot.small, align="center")
+        foot.text(f"青小律 · 编号 {slip.reference} · 第 {n}/{len(pages)} 页", foot.small,
+                  align="center")
+        y = bottom + 4
+        for el in foot.out:
+            el.draw(page, y)
+            y += el.height
         images.append(page)
     return images
 
@@ -359,5 +381,3 @@ def save_png(image: Image.Image, path: Path, dpi: int = THERMAL_DPI) -> Path:
     image.save(path, "PNG", dpi=(dpi, dpi), optimize=False)
     return path
 
-
-Renderer = Callable[[Slip, Paper], list[Image.Image]]

@@ -19,7 +19,7 @@ from kiosk.printing.text import MORE_NOTE, shorten
 from offline_cache.kb_schema import Entry
 
 HEADING = "青小律 · 公共法律服务"
-HOTLINE = "免费法律咨询：拨打 12348 公共法律服务热线"
+HOTLINE = ("免费法律咨询：拨打 12348 ", "公共法律服务热线")
 DISCLAIMER = "仅供参考，不构成法律意见"
 QR_CAPTION = "扫码查看完整内容，或转给值班律师"
 LAWYER_NOTE = "这类问题建议找律师：请把本条交给值班律师，或拨打 12348。"
@@ -50,11 +50,11 @@ THERMAL_LIMITS = Limits(
     title=30, question=80, short_answer=160, answer=0, item=48,
     steps=6, where=3, bring=6, time_limits=4, citations=8,
 )
-# A4 prints everything a real entry has; the budgets only stop a runaway text
-# from printing dozens of pages (8,000 characters are about four pages).
+# A4 prints everything a real entry has (a few hundred characters); the budgets
+# only stop runaway text from printing a ream: 4,000 characters are about three pages.
 A4_LIMITS = Limits(
-    title=60, question=600, short_answer=1000, answer=8000, item=300,
-    steps=30, where=10, bring=20, time_limits=10, citations=40,
+    title=60, question=300, short_answer=600, answer=4000, item=200,
+    steps=20, where=10, bring=20, time_limits=10, citations=30,
 )
 
 
@@ -79,7 +79,7 @@ class Slip:
     entry_version: int
     kb_version: str
     qr_url: str
-    hotline: str = HOTLINE
+    hotline: tuple[str, ...] = HOTLINE  # one line, or these parts on their own lines
     disclaimer: str = DISCLAIMER
     qr_caption: str = QR_CAPTION
     truncated: bool = False
@@ -94,9 +94,10 @@ class Slip:
         return MORE_NOTE if self.truncated else ""
 
     @property
-    def version_line(self) -> str:
-        entry = f" · {self.entry_id} 第{self.entry_version}版" if self.entry_id else ""
-        return f"知识库 {self.kb_version}{entry}"
+    def version_line(self) -> tuple[str, ...]:
+        """Knowledge-base version and the entry the answer came from."""
+        entry = f"{self.entry_id} 第{self.entry_version}版" if self.entry_id else ""
+        return (f"知识库 {self.kb_version}", entry)
 
     def __repr__(self) -> str:  # the question is the resident's: keep it out of logs
         return f"Slip(reference={self.reference!r}, entry_id={self.entry_id!r})"
@@ -111,7 +112,7 @@ def build_slip(
     printed_at: dt.datetime | None = None,
 ) -> Slip:
     """The full slip for ``entry`` (``None``: no answer was found, hand over to a person)."""
-    when = (printed_at or dt.datetime.now(dt.UTC)).astimezone()
+    when = printed_at if printed_at is not None else dt.datetime.now().astimezone()
     slip = Slip(
         heading=HEADING,
         service_point=service_point,

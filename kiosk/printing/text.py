@@ -39,7 +39,11 @@ _TRAILING_JUNK = frozenset("，、：；,:;。.！!？? \t\n（(《“‘「『�
 # Closing marks that must not start a line; opening marks that must not end one.
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…‥%％·～,.;:?!)]}〜ー—")
 NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
-_WORD = re.compile(r"[A-Za-z0-9０-９][A-Za-z0-9０-９.,:/%％@_\-+#=?&'’]*")
+_WORD = re.compile(
+    # a citation stays on one line when it fits: 《民法典》第1087条
+    rf"《[^《》\n]{{1,20}}》第[{_CN_NUM}]+条(?:之[{_CN_NUM}]+)?"
+    r"|[A-Za-z0-9０-９][A-Za-z0-9０-９.,:/%％@_\-+#=?&'’]*"
+)
 
 
 def _is_extender(ch: str) -> bool:
@@ -137,7 +141,7 @@ def shorten(text: str, limit: int) -> tuple[str, bool]:
 
 
 def _tokens(paragraph: str) -> list[str]:
-    """Unbreakable pieces: Latin/digit runs, spaces, and single characters."""
+    """Unbreakable pieces: citations, Latin/digit runs, spaces, and single characters."""
     tokens: list[str] = []
     pos = 0
     for m in _WORD.finditer(paragraph):
@@ -199,9 +203,13 @@ def _wrap_paragraph(paragraph: str, max_width: float, measure: Callable[[str], f
             flush()
             continue
         carry: list[str] = []
-        # 禁则: no closing mark at the start of the next line…
-        if tok[0] in NO_LINE_START and len(line) > 1:
-            carry.insert(0, line.pop())
+        # 禁则: no closing mark at the start of the next line (take the character
+        # before it, and any closing marks in between, down with it)…
+        if tok[0] in NO_LINE_START:
+            while len(line) > 1:
+                carry.insert(0, line.pop())
+                if carry[0][0] not in NO_LINE_START:
+                    break
         # …and no opening mark at the end of this one.
         while len(line) > 1 and line[-1][-1] in NO_LINE_END:
             carry.insert(0, line.pop())

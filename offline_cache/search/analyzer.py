@@ -38,7 +38,8 @@ STOP_WORDS = frozenset(
     可不可以 会 要 需要 应该 该 想 想问 问 问问 请问 一下 请 帮 帮忙 是 不是 是不是 有 在 和 与 跟 及
     或 或者 还是 就 都 也 还 又 再 才 把 被 让 给 对 向 从 到 去 来 这 那 这个 那个 这些 那些 这样
     那样 现在 已经 一个 个 些 点 一点 里 上 下 中 吗 呗 啦 哈 嗯 呃 好 行 谢谢 您好 你好 老师 同志
-    情况 问题 事 事情 东西 办 弄 搞
+    情况 问题 事 事情 东西 办 弄 搞 就是 然后 反正 其实 知道 觉得 说 可能 时候 一直 还有 阿么 阿么办
+    咋弄 咋样 喂 那么 这么 怎么回事 是否 有没有 没事 一样 想要 现在 今天 明天
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -93,8 +94,25 @@ def word_tokens(text: str) -> list[str]:
     return tokens + [g for g in char_bigrams(norm) if g not in tokens]
 
 
-def _cjk_runs(text: str) -> list[str]:
-    return _CJK_RUN.findall(text)
+def content_runs(text: str) -> list[str]:
+    """Runs of adjacent CJK content words, stop words cut out.
+
+    Pinyin bigrams are taken inside these runs only, so filler such as "的的的" or
+    "那个那个" never looks like the sound of a legal word.
+    """
+    runs: list[str] = []
+    current: list[str] = []
+    for raw in rjieba.cut(text):
+        token = raw.strip()
+        if token and token not in STOP_WORDS and _CJK_RUN.fullmatch(token):
+            current.append(token)
+            continue
+        if current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return runs
 
 
 def pinyin_pairs(text: str) -> list[tuple[str, ...]]:
@@ -102,7 +120,7 @@ def pinyin_pairs(text: str) -> list[tuple[str, ...]]:
     reading of a polyphone (for queries from a recogniser that may have picked a
     character by its other reading)."""
     out: list[tuple[str, ...]] = []
-    for run in _cjk_runs(normalize(text)):
+    for run in content_runs(normalize(text)):
         readings = [
             sorted({fuzzy_syllable(r) for r in rs})[:3]
             for rs in pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
@@ -115,7 +133,7 @@ def pinyin_pairs(text: str) -> list[tuple[str, ...]]:
 def pinyin_bigrams(text: str) -> list[str]:
     """Syllable bigrams (``lihun``) of adjacent CJK characters, contextual readings."""
     out: list[str] = []
-    for run in _cjk_runs(normalize(text)):
+    for run in content_runs(normalize(text)):
         syllables = [fuzzy_syllable(s) for s in lazy_pinyin(run, errors="ignore")]
         out.extend(a + b for a, b in itertools.pairwise(syllables))
     return out
@@ -156,10 +174,11 @@ def pinyin_syllable_set() -> frozenset[str]:
     out: set[str] = set()
     for value in PINYIN_DICT.values():
         for reading in value.split(","):
+            for umlaut in "ǖǘǚǜü":
+                reading = reading.replace(umlaut, "v")
             plain = "".join(
                 ch for ch in unicodedata.normalize("NFD", reading) if unicodedata.category(ch) != "Mn"
             )
-            plain = plain.replace("ü", "v")
             if plain.isalpha() and plain.isascii():
                 out.add(plain)
     return frozenset(out)

@@ -30,9 +30,16 @@ from offline_cache.search import analyzer
 
 MAX_QUERY_CHARS = 200
 CANDIDATES = 40
+MAX_WORD_TERMS = 24
+MAX_PINYIN_TERMS = 48
 # Column weights for bm25(), in the order of kb_bundle.INDEX_COLUMNS.
-BM25_WEIGHTS = (5.0, 3.0, 3.0, 0.4, 1.5, 2.5)
+BM25_WEIGHTS = (5.0, 3.0, 3.0, 1.5, 2.5)
+ANSWER_WEIGHT = 0.3
+COMMON_TERM_SHARE = 0.02  # a term in more than 2 % of entries is "common" for recall
+ALWAYS_KEEP = 3
 DEFAULT_ANSWER_THRESHOLD = 0.5
+# Confidence is scaled by this when no word of the question is in the KB's own vocabulary.
+OFF_DOMAIN_FACTOR = 0.6
 _VOWELS = set("aeiouv")
 
 
@@ -143,6 +150,18 @@ class SearchEngine:
         return [p for p in analyzer.latin_query_parts(norm)
                 if 2 <= len(p) <= 8 and not set(p) & _VOWELS]
 
+    def _recall_terms(self, terms: list[str], df: dict[str, int], limit: int) -> list[str]:
+        """The terms worth a posting-list read: known to the index, rarest first.
+
+        FTS5 scores every row that matches any term, so a term in a large share of the
+        entries costs much and tells little; such terms are kept only among the few
+        rarest.  The re-rank still counts every term of the question.
+        """
+        known = sorted({t for t in terms if df.get(t, 0) > 0}, key=lambda t: df[t])
+        common = max(50, int(self._n * COMMON_TERM_SHARE))
+        keep = [t for t in known if df[t] <= common]
+        return keep[:limit] if keep else known[:ALWAYS_KEEP]
+
     # --- search --------------------------------------------------------------------
     def search(self, query: str, top: int = 5) -> SearchResponse:
         started = time.perf_counter()
@@ -157,14 +176,17 @@ class SearchEngine:
         concepts, expansion = self._word_concepts(norm)
         positions = self._pinyin_positions(norm)
         initials = self._initials(norm)
-        word_terms = list(dict.fromkeys(
-            [c.label for c in concepts if len(c.alternatives) == 1] + expansion
-            + analyzer.char_bigrams(norm)))[:64]
-        py_terms = list(dict.fromkeys(g for pos in positions for g in pos))[:96]
+        # Recall terms: words and synonym expansions; pinyin bigrams of every adjacent
+        # pair already stand in for character bigrams, whatever the segmenter did.
+        word_df = self._df("words", [c.label for c in concepts] + expansion)
+        word_terms = self._recall_terms(
+            [c.label for c in concepts if len(c.alternatives) == 1] + expansion, word_df, MAX_WORD_TERMS)
+        py_df = self._df("py", [g for pos in positions for g in pos])
+        py_terms = self._recall_terms([g for pos in positions for g in pos], py_df, MAX_PINYIN_TERMS)
 
         clauses = []
         if word_terms:
-            clauses.append("{title_q alts kw answer} : (" + " OR ".join(map(_fts_quote, word_terms)) + ")")
+            clauses.append("{title_q alts kw} : (" + " OR ".join(map(_fts_quote, word_terms)) + ")")
         if py_terms:
             clauses.append("py : (" + " OR ".join(map(_fts_quote, py_terms)) + ")")
         if initials:
@@ -174,13 +196,27 @@ class SearchEngine:
 
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         rows = self.kb.db.execute(
-            f"SELECT rowid, -bm25(entry_index, {weights}) AS s FROM entry_index "
+            f"SELECT rowid, -bm25(entry_index, {weights}) FROM entry_index "
             f"WHERE entry_index MATCH ? ORDER BY bm25(entry_index, {weights}) LIMIT ?",
             (" OR ".join(clauses), CANDIDATES)).fetchall()
+        answer_terms = list(dict.fromkeys([c.label for c in concepts] + expansion))[:MAX_WORD_TERMS]
+        if len(rows) < CANDIDATES // 4 and answer_terms:
+            # Too little on the question side: look in the answers too, at a discount.
+            seen = {rowid for rowid, _ in rows}
+            more = self.kb.db.execute(
+                "SELECT rowid, -bm25(answer_index) * ? FROM answer_index WHERE answer_index MATCH ? "
+                "ORDER BY bm25(answer_index) LIMIT ?",
+                (ANSWER_WEIGHT, " OR ".join(map(_fts_quote, answer_terms)), CANDIDATES)).fetchall()
+            rows += [(rowid, s) for rowid, s in more if rowid not in seen]
         if not rows:
             return SearchResponse(query, False, [], _ms(started), self.threshold)
 
-        py_df = self._df("py", py_terms)
+        # Does the question use any word of the KB's own vocabulary (titles, questions,
+        # keywords, synonym phrases) or sound like one? Chit-chat such as 现在几点了
+        # can share a word with a resident's phrasing, but not with the law's words.
+        core_df = self._df("core", [w for c in concepts for alt in c.alternatives for w in alt])
+        domain_evidence = bool(core_df) or any(len(c.alternatives) > 1 for c in concepts) \
+            or bool(initials) or (not concepts and bool(positions))
         py_weights = [max((self._idf(py_df, g) for g in pos), default=0.0) for pos in positions]
         best_bm25 = max(s for _, s in rows) or 1.0
         results = []
@@ -197,6 +233,8 @@ class SearchEngine:
                           if any(g in entry_py for g in pos)) / total_p) if total_p else 0.0
             cov_ini = (sum(1 for i in initials if i in entry_ini) / len(initials)) if initials else 0.0
             confidence = max(cov_words, 0.9 * cov_py, 0.9 * cov_ini)
+            if not domain_evidence:
+                confidence *= OFF_DOMAIN_FACTOR
             score = 0.65 * confidence + 0.35 * (bm25 / best_bm25)
             entry_id, title, topic = self.kb.db.execute(
                 "SELECT id, title, topic FROM entries WHERE rowid = ?", (rowid,)).fetchone()
