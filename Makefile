@@ -55,6 +55,7 @@ screenshots: system-deps venv
 bench: venv
 	$(BIN)/python benchmarks/search_quality.py
 	$(BIN)/python benchmarks/search_speed.py
+	$(BIN)/python benchmarks/slip_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -48,7 +48,8 @@ def build_window(settings: Settings, windowed: bool = False) -> MainWindow:
         reason = str(exc)
         log.error("out of service: %s", reason)
     return MainWindow(texts, services, reason, settings.ui.idle_timeout_s,
-                      settings.ui.idle_countdown_s, kiosk_mode=not (windowed or settings.ui.windowed))
+                      settings.ui.idle_countdown_s, kiosk_mode=not (windowed or settings.ui.windowed),
+                      pin_hash=settings.ui.technician_pin_hash)
 
 
 def run_app(settings: Settings, windowed: bool = False) -> int:

@@ -14,14 +14,17 @@ from kiosk.datadir import DataDir
 from kiosk.logsetup import get_logger
 from kiosk.session import Session
 from offline_cache.kb_schema import Entry
-from offline_cache.kb_store import KnowledgeBase
+from offline_cache.kb_store import KnowledgeBase, StoredArticle
 from offline_cache.outbox import Event, Outbox
-from offline_cache.search.engine import SearchEngine, SearchResponse
+from offline_cache.search.engine import MAX_QUERY_CHARS, SearchEngine, SearchResponse
+from offline_cache.statutes import parse_article_ref
 
 log = get_logger("services")
 
 RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
 HUMAN_ROUTES = ("hotline", "window", "callback")
+# Optional reasons offered after a low rating; codes, never free text (no personal data).
+RATING_REASONS = ("not_found", "hard_to_understand", "hard_to_use", "need_person")
 
 
 @dataclass
@@ -60,6 +63,33 @@ class KioskServices:
                  response.results[0].entry_id if response.results else None, response.elapsed_ms)
         return response
 
+    def suggest(self, question: str, top: int = 4) -> SearchResponse:
+        """Matches while the resident is still typing: nothing is recorded."""
+        return self.engine.search(question, top=top)
+
+    def lookup_statutes(self, query: str, limit: int = 20) -> list[StoredArticle]:
+        """"民法典 1087" gives that article; anything else searches all articles' text."""
+        ref = parse_article_ref(query)
+        if ref is not None:
+            article = self.kb.article(ref)
+            if article is not None:
+                return [article]
+        return self.kb.search_articles(query[:MAX_QUERY_CHARS], limit)
+
+    def status(self) -> list[tuple[str, str]]:
+        """Device status lines for the technician screen (no personal data)."""
+        manifest = self.kb.manifest() or {}
+        return [
+            ("device", f"{self.settings.device.device_id} ({self.settings.device.role})"),
+            ("service point", f"{self.settings.device.service_point} · {self.settings.device.tier}"),
+            ("knowledge base", f"{self.kb.version}, {self.kb.entry_count} entries, {self.kb.path}"),
+            ("kb built", str(manifest.get("built_at", "unknown"))),
+            ("outbox", f"{self.outbox.count(unsent_only=True)} unsent of {self.outbox.count()}"),
+            ("data dir", str(self.settings.data_dir)),
+            ("printer", f"{self.settings.printer.kind} {self.settings.printer.address}".strip()),
+            ("speech model", self.settings.speech.asr_model_dir or "not configured"),
+        ]
+
     def open_entry(self, session: Session, entry_id: str) -> Entry | None:
         entry = self.kb.entry(entry_id)
         if entry is not None:
@@ -69,6 +99,8 @@ class KioskServices:
     def rate(self, session: Session, level: str, reason: str = "") -> Event:
         if level not in RATINGS:
             raise ValueError(f"unknown rating {level!r}")
+        if reason and reason not in RATING_REASONS:
+            raise ValueError(f"unknown rating reason {reason!r}")
         session.rated = True
         return self.outbox.append("rating", {
             "session": session.id, "level": level, "reason": reason,
@@ -83,6 +115,22 @@ class KioskServices:
             "entries": list(dict.fromkeys(session.viewed_entries)),
             "questions": session.questions[-3:],
         }, self.device_id)
+
+    def request_callback(self, session: Session, phone: str, consent: bool) -> Event:
+        """Record a callback request; the phone number is sealed, never in the payload."""
+        if not consent:
+            raise ValueError("a callback needs the resident's consent")
+        if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+            raise ValueError("not a mainland mobile number")
+        entries = list(dict.fromkeys(session.viewed_entries))
+        topic = entries[-1].split(".")[0] if entries else ""
+        session.personal["phone"] = phone
+        try:
+            return self.outbox.append("callback_request", {
+                "session": session.id, "topic": topic, "entries": entries, "consent": True,
+            }, self.device_id, personal={"phone": phone})
+        finally:
+            session.personal.pop("phone", None)
 
     def end_session(self, session: Session, reason: str) -> Event:
         event = self.outbox.append("session_ended", {

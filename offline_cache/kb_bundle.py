@@ -46,6 +46,10 @@ CREATE VIRTUAL TABLE entry_index USING fts5(title_q, alts, kw, py, ini,
                       tokenize = "unicode61 remove_diacritics 0");
 CREATE VIRTUAL TABLE answer_index USING fts5(answer,
                       tokenize = "unicode61 remove_diacritics 0");
+CREATE TABLE vocab (word TEXT PRIMARY KEY, pinyin TEXT NOT NULL, initials TEXT NOT NULL,
+                    freq INTEGER NOT NULL);
+CREATE INDEX vocab_pinyin ON vocab (pinyin);
+CREATE INDEX vocab_initials ON vocab (initials);
 CREATE TABLE topics (id TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE coverage (id TEXT PRIMARY KEY, topic TEXT NOT NULL, question TEXT NOT NULL);
 CREATE TABLE tips (id TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -156,7 +160,23 @@ def write_entries(db: sqlite3.Connection, entries: Iterable[Entry]) -> int:
     for family, counter in df.items():
         db.executemany("INSERT INTO term_df VALUES (?, ?, ?)",
                        ((family, term, n) for term, n in counter.items()))
+    write_vocab(db, df["words"])
     return count
+
+
+def write_vocab(db: sqlite3.Connection, word_df: Counter[str]) -> None:
+    """Words of the question side with their pinyin, for the on-screen pinyin keyboard."""
+    from pypinyin import lazy_pinyin
+
+    rows = []
+    for word, freq in word_df.items():
+        if len(word) < 2 or not all(analyzer.CJK.match(ch) for ch in word):
+            continue
+        syllables = lazy_pinyin(word, errors="ignore")
+        if len(syllables) != len(word):
+            continue
+        rows.append((word, "".join(syllables), "".join(s[0] for s in syllables), freq))
+    db.executemany("INSERT INTO vocab VALUES (?, ?, ?, ?)", rows)
 
 
 def write_statutes(db: sqlite3.Connection, laws: Mapping[str, Law]) -> int:

@@ -13,7 +13,8 @@ from offline_cache.kb_schema import Citation, Entry, Tip
 from offline_cache.search import analyzer
 from offline_cache.statutes import ArticleRef, resolve_law_name
 
-REQUIRED_TABLES = {"meta", "entries", "entry_terms", "term_df", "entry_index", "answer_index", "articles",
+REQUIRED_TABLES = {"meta", "entries", "entry_terms", "term_df", "entry_index", "answer_index", "vocab",
+                   "articles",
                    "laws", "tips", "topics", "synonyms", "coverage"}
 
 
@@ -111,6 +112,21 @@ class KnowledgeBase:
                            tuple(Citation(c["law"], c["article"], c["suffix"]) for c in d["citations"]),
                            d["entry"]))
         return out
+
+    def words_for_pinyin(self, typed: str, limit: int = 12) -> list[str]:
+        """Chinese words for what was typed on the pinyin keyboard, most frequent first.
+
+        ``lihun`` and ``lih`` match 离婚 by full pinyin prefix; ``lh`` by initials.
+        """
+        typed = "".join(ch for ch in typed.lower() if "a" <= ch <= "z")
+        if not typed:
+            return []
+        escaped = typed.replace("%", "").replace("_", "")
+        rows = self._db.execute(
+            "SELECT word FROM vocab WHERE pinyin LIKE ? OR initials = ? "
+            "ORDER BY (initials = ?) DESC, freq DESC, length(word) LIMIT ?",
+            (escaped + "%", escaped, escaped, limit)).fetchall()
+        return [r[0] for r in rows]
 
     def directory(self) -> dict[str, Any]:
         return self._directory

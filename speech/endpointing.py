@@ -11,6 +11,9 @@ Speech counts as *started* once the recognizer has produced some text and at
 least ``min_speech_s`` of frames were loud enough.  Activity (the clock the
 silence timer measures from) is refreshed by a loud frame *or* a change of
 the partial text, so a quiet speaker whose words still arrive is not cut off.
+A text change is dated ``text_lag_s`` (0.3 s) back, since vosk reports words
+a little after they were spoken: otherwise the last word, arriving late,
+would restart the silence timer and every turn would end 0.3 s later.
 
 Decisions, checked after every frame, on audio time (samples fed, not the wall
 clock, so tests on files are exact and a slow machine cannot shorten a turn):
@@ -64,6 +67,7 @@ class EndpointConfig:
     min_level: float = 100.0  # about -50 dBFS
     min_floor: float = 10.0
     min_speech_s: float = 0.15
+    text_lag_s: float = 0.3  # how late the recognizer's partial text trails the audio
     floor_down_tau_s: float = 0.1
     floor_up_tau_s: float = 1.0
     floor_up_speech_tau_s: float = 8.0
@@ -146,7 +150,8 @@ class Endpointer:
             self._last_text = text
             if text:
                 self.heard_words = True
-                self.last_activity_s = self.elapsed_s
+                spoken_at = max(0.0, self.elapsed_s - self.config.text_lag_s)
+                self.last_activity_s = max(self.last_activity_s or 0.0, spoken_at)
         data = self._pending + pcm
         usable = len(data) - len(data) % self._frame_bytes
         self._pending = data[usable:]

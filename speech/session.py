@@ -45,6 +45,7 @@ class ListenEvent:
     result: RecognitionResult | None = None
     audio_s: float = 0.0  # audio consumed when the event was produced
     finalize_s: float | None = None  # final only: endpoint decision → final result, wall clock
+    clipping: bool = False  # the microphone clipped: ask the resident to step back
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ListenOutcome:
     result: RecognitionResult | None = None
     audio_s: float = 0.0
     finalize_s: float | None = None  # endpoint decision → final result, wall clock
+    clipping: bool = False
     error: SpeechUnavailable | None = None
 
 
@@ -105,7 +107,8 @@ def listen(
                           audio_s=endpointer.elapsed_s)
         return
     yield ListenEvent("final", result.text, reason=reason, result=result,
-                      audio_s=endpointer.elapsed_s, finalize_s=finalize_s)
+                      audio_s=endpointer.elapsed_s, finalize_s=finalize_s,
+                      clipping=endpointer.clipping)
 
 
 class ListenSession:
@@ -174,7 +177,7 @@ class ListenSession:
                 else:
                     self._finish(ListenOutcome(
                         "final", event.text, event.reason.value if event.reason else "",
-                        event.result, event.audio_s, event.finalize_s))
+                        event.result, event.audio_s, event.finalize_s, event.clipping))
                     self._deliver(self.on_final, event.text)
             self._finish(ListenOutcome("cancelled", reason="cancelled"))
         except SpeechUnavailable as exc:

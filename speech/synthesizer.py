@@ -9,6 +9,10 @@ handles that driver's quirks:
   of step).  Every write goes to a temporary file that is checked to be a WAV
   with samples before it is renamed into place; a failed write is retried,
   then the ``espeak-ng`` command line (``-v VOICE -s RATE -w FILE``) is used.
+* ``setProperty("rate", …)`` is queued too, and ``runAndWait`` cancels what
+  is queued when espeak looks busy: the rate change can be lost, and the WAV
+  comes out at the previous rate.  We wait until espeak is idle after setting
+  voice and rate (see :meth:`_Pyttsx3State.wait_until_idle`).
 * An unknown voice does not fail: the driver reports the error on its "error"
   topic and carries on with the previous voice.  We listen on that topic and
   treat it as a failed write.
@@ -39,6 +43,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -95,24 +100,59 @@ def wav_has_audio(path: Path) -> bool:
         return False
 
 
-_pyttsx3_lock = threading.Lock()
-_pyttsx3_engine: Any = None
-_pyttsx3_errors: list[BaseException] = []
+class _Pyttsx3State:
+    """The process's one pyttsx3 espeak engine and what its callbacks reported.
 
+    Use only with ``lock`` held: libespeak-ng and the driver keep global state.
+    """
 
-def _pyttsx3() -> Any:
-    """The process's one pyttsx3 espeak engine (call with ``_pyttsx3_lock`` held)."""
-    global _pyttsx3_engine  # noqa: PLW0603 - libespeak-ng is process-global anyway
-    if _pyttsx3_engine is None:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.engine: Any = None
+        self.errors: list[BaseException] = []
+        self.finished = threading.Event()
+        self.unusable = ""  # why pyttsx3 must not be used any more in this process
+
+    def get_engine(self) -> Any:
+        if self.unusable:
+            raise SynthesisFailed(self.unusable)
+        if self.engine is None:
+            try:
+                import pyttsx3  # lazy: loads libespeak-ng
+            except (ImportError, OSError, RuntimeError) as exc:
+                self.unusable = f"pyttsx3/libespeak-ng cannot load: {exc}"
+                raise SynthesisFailed(self.unusable) from exc
+            engine = pyttsx3.init("espeak")
+            engine.connect("error", self._on_error)
+            engine.connect("finished-utterance", self._on_finished)
+            self.engine = engine  # a strong reference: pyttsx3 keeps only a weak one
+        return self.engine
+
+    def wait_until_idle(self, timeout_s: float) -> None:
+        """Wait until libespeak-ng has applied queued voice/rate changes.
+
+        In the driver's asynchronous mode ``setProperty`` only queues the change;
+        ``runAndWait`` then calls the driver's ``stop()``, which cancels whatever
+        is still queued whenever espeak reports itself busy, so a new rate can be
+        silently dropped (the WAV comes out at the previous rate).
+        """
         try:
-            import pyttsx3
-        except (ImportError, OSError, RuntimeError) as exc:
-            raise SpeechUnavailable(f"pyttsx3/libespeak-ng cannot load: {exc}") from exc
-        engine = pyttsx3.init("espeak")
-        engine.connect("error", lambda name=None, exception=None: _pyttsx3_errors.append(
-            exception if isinstance(exception, BaseException) else RuntimeError(str(exception))))
-        _pyttsx3_engine = engine  # a strong reference: pyttsx3 only keeps a weak one
-    return _pyttsx3_engine
+            from pyttsx3.drivers import _espeak  # the driver's libespeak-ng binding
+        except ImportError:
+            return
+        deadline = time.monotonic() + timeout_s
+        while _espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    def _on_error(self, name: object = None, exception: object = None) -> None:
+        self.errors.append(exception if isinstance(exception, BaseException)
+                           else RuntimeError(str(exception)))
+
+    def _on_finished(self, name: object = None, completed: object = True) -> None:
+        self.finished.set()
+
+
+_pyttsx3 = _Pyttsx3State()
 
 
 class EspeakSynthesizer:
@@ -167,18 +207,30 @@ class EspeakSynthesizer:
         raise SynthesisFailed("speech synthesis failed: " + "; ".join(self.failures))
 
     def _pyttsx3_write(self, text: str, path: Path, rate: int) -> None:
-        with _pyttsx3_lock:
-            engine = _pyttsx3()
-            _pyttsx3_errors.clear()
+        state = _pyttsx3
+        with state.lock:
+            engine = state.get_engine()
+            state.errors.clear()
+            state.finished.clear()
             engine.setProperty("voice", self.voice)
             engine.setProperty("rate", rate)
+            state.wait_until_idle(self.timeout_s)
             engine.save_to_file(text, str(path))
+            # The driver prints "Audio saved to …", possibly from espeak's thread
+            # while we wait, so the wait is inside the redirection too.
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.runAndWait()
-            errors = list(_pyttsx3_errors)
+                finished = state.finished.wait(self.timeout_s)
+            errors = list(state.errors)
+            if not finished:
+                state.unusable = (f"pyttsx3 utterance did not finish within {self.timeout_s:.0f} s; "
+                                  "not used again in this process")
         if errors:
             path.unlink(missing_ok=True)  # spoken with the wrong voice: do not keep it
             raise SynthesisFailed(f"pyttsx3 reported: {errors[0]}")
+        if not finished:
+            path.unlink(missing_ok=True)
+            raise SynthesisFailed(state.unusable)
 
     def _cli_write(self, text: str, path: Path, rate: int) -> None:
         binary = shutil.which(self.espeak_command)
@@ -264,6 +316,7 @@ class CachedSynthesizer:
         wav_path = Path(wav_path)
         if wav_path.resolve() == source.resolve():
             return wav_path
+        wav_path.parent.mkdir(parents=True, exist_ok=True)
         wav_path.unlink(missing_ok=True)
         try:
             os.link(source, wav_path)

@@ -5,29 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
+from ui_helpers import buttons, make_window, tap, type_chinese, visible_text
 
 from kiosk.app import build_window
 from kiosk.config import load_settings
-from ui.main_window import MainWindow
-
-
-def visible_text(widget: QWidget) -> str:
-    return "\n".join(label.text() for label in widget.findChildren(QLabel) if label.isVisibleTo(widget))
-
-
-def buttons(widget: QWidget) -> dict[str, QPushButton]:
-    return {b.text(): b for b in widget.findChildren(QPushButton)}
-
-
-def make_window(qtbot: QtBot, settings_file: Path) -> MainWindow:
-    window = build_window(load_settings(settings_file), windowed=True)
-    qtbot.addWidget(window)
-    window.resize(1080, 1920)
-    window.show()
-    window.technician_exit_allowed = True
-    return window
 
 
 def test_typed_question_shows_the_answer(qtbot: QtBot, settings_file: Path) -> None:
@@ -37,7 +19,8 @@ def test_typed_question_shows_the_answer(qtbot: QtBot, settings_file: Path) -> N
     assert window.current() is window.home
     qtbot.mouseClick(window.home.tiles["ask"], Qt.MouseButton.LeftButton)
     assert window.current() is window.ask
-    qtbot.keyClicks(window.ask.input, "两口子都同意离婚去哪里办")
+    type_chinese(window.ask.input, "两口子都同意离婚去哪里办")
+    assert window.ask.input.text() == "两口子都同意离婚去哪里办"
     with qtbot.waitSignal(window.event_recorded, timeout=10_000):
         qtbot.keyClick(window.ask.input, Qt.Key.Key_Return)
     choices = buttons(window.ask.results.body)
@@ -47,7 +30,10 @@ def test_typed_question_shows_the_answer(qtbot: QtBot, settings_file: Path) -> N
     text = visible_text(window.answer)
     assert "30天冷静期" in text
     assert "仅供参考" in text and "知识库版本" in text
-    assert "第一千零七十七条" in text  # the cited article's own text
+    assert "第一千零七十七条" not in text  # citations start collapsed
+    toggle = next(b for b in window.answer.citation_buttons if "第1077条" in b.text())
+    tap(qtbot, toggle)
+    assert "第一千零七十七条" in visible_text(window.answer)  # the cited article's own text
 
 
 def test_kiosk_mode_refuses_to_close(qtbot: QtBot, settings_file: Path) -> None:

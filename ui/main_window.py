@@ -1,29 +1,41 @@
-"""The kiosk window: a stack of screens, the session, and the inactivity reset.
+"""The kiosk window: a stack of screens, the session, the inactivity reset, the lock.
 
-Navigation lives here; each screen only emits signals.  All calls into
-:class:`kiosk.services.KioskServices` that touch the disk or search run on the
+Navigation lives here; each screen only emits signals.  Every call into
+:class:`kiosk.services.KioskServices` that searches or touches the disk runs on the
 :class:`ui.tasks.TaskRunner`, never on the GUI thread.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from kiosk.logsetup import get_logger
+from kiosk.logsetup import RING_BUFFER, get_logger
+from kiosk.pinyin_input import PinyinComposer
 from kiosk.services import KioskServices
 from kiosk.session import Session
+from kiosk.technician import PinGate
 from kiosk.texts import Texts
 from offline_cache.kb_schema import Entry
+from offline_cache.kb_store import StoredArticle
 from offline_cache.search.engine import QueryRejected, SearchResponse
 from ui.screens.answer import AnswerScreen
 from ui.screens.ask import AskScreen
+from ui.screens.browse import StatuteScreen, TopicsScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle import IdleScreen
-from ui.screens.simple import HumanScreen, OutOfServiceScreen, RateScreen, StillThereScreen
+from ui.screens.simple import (
+    CallbackScreen,
+    HumanScreen,
+    OutOfServiceScreen,
+    RateScreen,
+    StillThereScreen,
+)
+from ui.screens.technician import PinScreen, TechnicianScreen
 from ui.style import ELDERLY, NORMAL, stylesheet
 from ui.tasks import TaskRunner
 
@@ -34,12 +46,17 @@ _ACTIVITY_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.T
 HOT_QUESTION_IDS = ("labour.unpaid-wages", "marriage.divorce-by-agreement",
                     "land.rural-expropriation-compensation", "inheritance.elder-support",
                     "injury.recognition", "services.legal-aid-eligibility")
+# Hidden technician entry: this many taps in the top-left corner within the window.
+CORNER_PX = 90
+CORNER_TAPS = 5
+CORNER_WINDOW_S = 3.0
 
 
 class MainWindow(QMainWindow):
-    session_reset = Signal(str)  # reason
-    answer_shown = Signal(str)   # entry id
+    session_reset = Signal(str)   # reason
+    answer_shown = Signal(str)    # entry id
     event_recorded = Signal(str)  # event type
+    results_shown = Signal()      # suggestions or final results are on screen
 
     def __init__(
         self,
@@ -49,6 +66,7 @@ class MainWindow(QMainWindow):
         idle_timeout_s: int = 60,
         countdown_s: int = 15,
         kiosk_mode: bool = True,
+        pin_hash: str = "",
     ) -> None:
         super().__init__()
         self.texts = texts
@@ -62,23 +80,39 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self._apply_theme(elderly=False)
+        self._corner_taps: list[float] = []
+        self.pin_gate = PinGate(pin_hash)
 
         self.out_of_service = OutOfServiceScreen(texts)
-        self.stack.addWidget(self.out_of_service)
+        self.pin = PinScreen(texts, self.pin_gate)
+        self.technician = TechnicianScreen(texts)
+        for screen in (self.out_of_service, self.pin, self.technician):
+            self.stack.addWidget(screen)
+        self.pin.accepted.connect(self.show_technician)
+        self.pin.cancelled.connect(self._leave_technician)
+        self.technician.back_requested.connect(self._leave_technician)
+        self.technician.exit_requested.connect(self.technician_exit)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         if services is None:
             self.stack.setCurrentWidget(self.out_of_service)
             return
+
         kb = services.kb
         hot = [(i, e.title) for i in HOT_QUESTION_IDS if (e := kb.entry(i)) is not None]
         self.idle = IdleScreen(texts, kb.tips())
         self.home = HomeScreen(texts)
-        self.ask = AskScreen(texts, hot)
+        self.ask = AskScreen(texts, hot, PinyinComposer(kb.words_for_pinyin))
         self.answer = AnswerScreen(texts, kb)
+        self.topics = TopicsScreen(texts, kb)
+        self.statutes = StatuteScreen(texts, kb, PinyinComposer(kb.words_for_pinyin, max_chars=60))
         self.human = HumanScreen(texts)
+        self.callback = CallbackScreen(texts)
         self.rate = RateScreen(texts)
         self.still_there = StillThereScreen(texts)
-        for screen in (self.idle, self.home, self.ask, self.answer, self.human, self.rate,
-                       self.still_there):
+        for screen in (self.idle, self.home, self.ask, self.answer, self.topics, self.statutes,
+                       self.human, self.callback, self.rate, self.still_there):
             self.stack.addWidget(screen)
         self._wire()
 
@@ -92,9 +126,6 @@ class MainWindow(QMainWindow):
         self.countdown_timer = QTimer(self)
         self.countdown_timer.setInterval(1000)
         self.countdown_timer.timeout.connect(self._tick_countdown)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         self.stack.setCurrentWidget(self.idle)
 
     # --- wiring ------------------------------------------------------------------
@@ -104,20 +135,30 @@ class MainWindow(QMainWindow):
         self.home.elderly_toggled.connect(self.toggle_elderly)
         self.home.end_requested.connect(self.finish)
         self.ask.search_requested.connect(self.search)
+        self.ask.suggest_requested.connect(self.suggest)
         self.ask.entry_chosen.connect(self.open_entry)
         self.ask.human_requested.connect(lambda: self.go(self.human))
+        self.ask.topics_requested.connect(lambda: self.go(self.topics))
         self.ask.back_requested.connect(lambda: self.go(self.home))
+        self.topics.entry_chosen.connect(self.open_entry)
+        self.topics.back_requested.connect(lambda: self.go(self.ask))
+        self.statutes.lookup_requested.connect(self.lookup_statutes)
+        self.statutes.back_requested.connect(lambda: self.go(self.home))
         self.answer.back_requested.connect(lambda: self.go(self.ask))
         self.answer.human_requested.connect(lambda: self.go(self.human))
         self.human.route_chosen.connect(self.request_human)
         self.human.back_requested.connect(lambda: self.go(self.home))
+        self.callback.submitted.connect(self.request_callback)
+        self.callback.back_requested.connect(lambda: self.go(self.human))
         self.rate.rated.connect(self.submit_rating)
         self.rate.skipped.connect(lambda: self.reset_session("end_button"))
         self.still_there.still_here.connect(self._resume)
 
     def go(self, screen: QWidget) -> None:
-        if isinstance(screen, HumanScreen):
-            screen.reset()
+        if screen is getattr(self, "human", None):
+            self.human.reset()
+        if screen is getattr(self, "callback", None):
+            self.callback.reset()
         self.stack.setCurrentWidget(screen)
 
     def current(self) -> QWidget | None:
@@ -132,40 +173,59 @@ class MainWindow(QMainWindow):
     def _open_tile(self, target: str) -> None:
         if target == "ask":
             self.go(self.ask)
-            self.ask.input.setFocus()
+        elif target == "statutes":
+            self.go(self.statutes)
         elif target == "human":
             self.go(self.human)
         elif target.startswith("entry:"):
             self.open_entry(target.removeprefix("entry:"))
         else:
-            log.info("tile %s is not available on this device yet", target)
+            log.info("tile %s is not available on this device", target)
 
     def toggle_elderly(self) -> None:
         self.session.elderly_mode = not self.session.elderly_mode
         self._apply_theme(self.session.elderly_mode)
         key = "home.elderly_off" if self.session.elderly_mode else "home.elderly_on"
-        if self.services is not None:
-            self.home.elderly.setText(self.texts[key])
+        self.home.elderly.setText(self.texts[key])
 
     def _apply_theme(self, elderly: bool) -> None:
         self.setStyleSheet(stylesheet(ELDERLY if elderly else NORMAL))
 
+    # --- asking ------------------------------------------------------------------
     def search(self, question: str) -> None:
         services, session = self.services, self.session
         assert services is not None
         self.tasks.run("search", lambda: services.ask(session, question),
                        self._show_response, self._search_failed)
 
-    def _show_response(self, response: SearchResponse) -> None:
-        self.ask.show_response(response)
-        self.event_recorded.emit("question_asked")
+    def suggest(self, partial_question: str) -> None:
+        services = self.services
+        assert services is not None
+        self.tasks.run("search", lambda: services.suggest(partial_question),
+                       lambda r: self._show_response(r, final=False), lambda _e: None)
+
+    def _show_response(self, response: SearchResponse, final: bool = True) -> None:
+        self.ask.show_response(response, final)
+        if final:
+            self.event_recorded.emit("question_asked")
+        self.results_shown.emit()
 
     def _search_failed(self, error: BaseException) -> None:
         if isinstance(error, QueryRejected):
             self.ask.show_message("ask.too_long" if error.code == "too_long" else "ask.empty")
         else:
-            log.error("search failed: %s", error)
+            log.error("search failed: %s", type(error).__name__)
             self.ask.show_message("ask.no_results")
+
+    def lookup_statutes(self, query: str) -> None:
+        services = self.services
+        assert services is not None
+        self.tasks.run("statutes", lambda: services.lookup_statutes(query),
+                       self._show_articles, lambda e: self._show_articles([]))
+
+    def _show_articles(self, articles: list[StoredArticle]) -> None:
+        self.statutes.show_articles(articles)
+        self.results_shown.emit()
 
     def open_entry(self, entry_id: str) -> None:
         assert self.services is not None
@@ -180,24 +240,48 @@ class MainWindow(QMainWindow):
         self.go(self.answer)
         self.answer_shown.emit(entry.id)
 
+    # --- people and events -------------------------------------------------------
     def request_human(self, route: str) -> None:
+        if route == "callback":
+            self.go(self.callback)
+            return
         services, session = self.services, self.session
         assert services is not None
         self.tasks.run("outbox", lambda: services.request_human(session, route),
-                       lambda _e: self._confirm_human(), self._record_failed)
+                       lambda _e: self._confirm(self.human.confirmation, "human.recorded",
+                                                "human_help_requested"),
+                       lambda e: self._record_failed(e, self.human.confirmation))
 
-    def _confirm_human(self) -> None:
-        self.human.confirmation.setText(self.texts["human.recorded"])
-        self.event_recorded.emit("human_help_requested")
+    def request_callback(self, phone: str) -> None:
+        services, session = self.services, self.session
+        assert services is not None
+        self.tasks.run("outbox", lambda: services.request_callback(session, phone, consent=True),
+                       lambda _e: self._callback_recorded(),
+                       lambda e: self._record_failed(e, self.callback.message))
+
+    def _callback_recorded(self) -> None:
+        self.callback.reset()
+        self.go(self.human)
+        self._confirm(self.human.confirmation, "callback.recorded", "callback_request")
+
+    def _confirm(self, label: Any, key: str, event_type: str) -> None:
+        label.setText(self.texts[key])
+        self.event_recorded.emit(event_type)
+
+    def _record_failed(self, error: BaseException, label: Any = None) -> None:
+        log.error("could not record an event: %s", error)
+        if label is not None:
+            label.setText(self.texts["errors.not_recorded"])
 
     def finish(self) -> None:
-        """The 结束 button: ask for a rating, then reset."""
+        """The 结束 button: ask for a rating if there was anything to rate, then reset."""
         if self.session.viewed_entries or self.session.questions:
+            self.rate.reset()
             self.go(self.rate)
         else:
             self.reset_session("end_button")
 
-    def submit_rating(self, level: str) -> None:
+    def submit_rating(self, level: str, reason: str) -> None:
         services, session = self.services, self.session
         assert services is not None
 
@@ -205,10 +289,8 @@ class MainWindow(QMainWindow):
             self.event_recorded.emit("rating")
             self.reset_session("end_button")
 
-        self.tasks.run("outbox", lambda: services.rate(session, level), done, self._record_failed)
-
-    def _record_failed(self, error: BaseException) -> None:
-        log.error("could not record an event: %s", error)
+        self.tasks.run("outbox", lambda: services.rate(session, level, reason), done,
+                       lambda e: (self._record_failed(e), self.reset_session("end_button")))
 
     def reset_session(self, reason: str) -> None:
         """Wipe everything of this visit from the screens and memory; back to idle."""
@@ -217,6 +299,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.stop()
         self.countdown_timer.stop()
         self.tasks.cancel("search")
+        self.tasks.cancel("statutes")
         old = self.session
         services = self.services
         self.tasks.run("session-end", lambda: services.end_session(old, reason),
@@ -224,18 +307,37 @@ class MainWindow(QMainWindow):
         self.session = Session()
         self.ask.reset()
         self.answer.clear()
+        self.topics.show_topics()
+        self.statutes.reset()
         self.human.reset()
+        self.callback.reset()
+        self.rate.reset()
         self._apply_theme(elderly=False)
         self.home.elderly.setText(self.texts["home.elderly_on"])
         self.go(self.idle)
         self.session_reset.emit(reason)
 
-    # --- inactivity --------------------------------------------------------------
+    # --- inactivity and the hidden corner ----------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent) \
+                and watched is self.windowHandle():
+            self._count_corner_tap(event.position().toPoint())
         if (event.type() in _ACTIVITY_EVENTS and self.services is not None
-                and self.stack.currentWidget() not in (self.idle, self.still_there)):
+                and self.stack.currentWidget() not in (self.idle, self.still_there, self.pin,
+                                                       self.technician)):
             self.idle_timer.start(self._idle_timeout_ms)
         return super().eventFilter(watched, event)
+
+    def _count_corner_tap(self, pos: QPoint) -> None:
+        if pos.x() > CORNER_PX or pos.y() > CORNER_PX:
+            self._corner_taps.clear()
+            return
+        now = time.monotonic()
+        self._corner_taps = [t for t in self._corner_taps if now - t < CORNER_WINDOW_S] + [now]
+        if len(self._corner_taps) >= CORNER_TAPS and self.pin_gate.enabled:
+            self._corner_taps.clear()
+            self.pin.clear()
+            self.go(self.pin)
 
     def _ask_still_there(self) -> None:
         if self.stack.currentWidget() is self.idle:
@@ -258,6 +360,25 @@ class MainWindow(QMainWindow):
         self.go(self._back_from_prompt or self.home)
         self.idle_timer.start(self._idle_timeout_ms)
 
+    # --- technician --------------------------------------------------------------
+    def show_technician(self) -> None:
+        status = self.services.status() if self.services else []
+        if self.unavailable_reason:
+            status.insert(0, ("OUT OF SERVICE", self.unavailable_reason))
+        self.technician.show_status(status, RING_BUFFER.lines())
+        self.go(self.technician)
+
+    def _leave_technician(self) -> None:
+        if self.services is None:
+            self.go(self.out_of_service)
+        else:
+            self.reset_session("technician")
+
+    def technician_exit(self) -> None:
+        log.warning("technician exit")
+        self.technician_exit_allowed = True
+        self.close()
+
     # --- kiosk lock --------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.kiosk_mode and not self.technician_exit_allowed:
@@ -267,12 +388,10 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Technician exit on a service keyboard: Ctrl+Alt+Shift+Q (documented in docs/operations.md).
-        mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | \
-            Qt.KeyboardModifier.ShiftModifier
+        # Technician exit on a service keyboard: Ctrl+Alt+Shift+Q (docs/operations.md).
+        mods = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.ShiftModifier)
         if event.key() == Qt.Key.Key_Q and (event.modifiers() & mods) == mods:
-            log.warning("technician exit from the service keyboard")
-            self.technician_exit_allowed = True
-            self.close()
+            self.technician_exit()
             return
         super().keyPressEvent(event)

@@ -50,4 +50,6 @@ def stylesheet(theme: Theme) -> str:
     QLineEdit {{ background: #FFFFFF; border: 3px solid {theme.accent}; border-radius: 10px;
                  padding: 10px; min-height: {theme.button_min_px}px; }}
     QScrollArea {{ border: none; }}
+    QScrollBar:vertical {{ width: 28px; background: #E3E8EF; }}
+    QScrollBar::handle:vertical {{ background: #5A6472; min-height: 60px; border-radius: 8px; }}
     """

@@ -39,11 +39,23 @@ class ScrollPage(QScrollArea):
         self.column = QVBoxLayout(self.body)
         self.column.setSpacing(16)
         self.setWidget(self.body)
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        # Kinetic scrolling for fingers. TouchGesture rather than LeftMouseButtonGesture:
+        # the mouse gesture holds every press to tell a tap from a drag and was
+        # measured to swallow taps on buttons after a scroll (tests/test_ui_flows.py).
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+    def add(self, widget: QWidget) -> QWidget:
+        """Append a widget and show it now (children added to a visible parent are
+        otherwise shown only on the next event-loop turn)."""
+        self.column.addWidget(widget)
+        widget.show()
+        return widget
 
     def clear(self) -> None:
         while self.column.count():
             item = self.column.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from the tree now, freed by Qt later
                 widget.deleteLater()

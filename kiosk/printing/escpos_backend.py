@@ -29,13 +29,12 @@ Addresses (``printer.address``):
 from __future__ import annotations
 
 import copy
+import functools
 import socket
 import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from escpos.exceptions import DeviceNotFoundError
-from escpos.printer import Network
 from PIL import Image
 
 from kiosk.logsetup import get_logger
@@ -121,17 +120,27 @@ def parse_address(kind: str, address: str) -> EscposAddress:
     raise PrintError(Fault.CONFIG, f"printer.kind {kind!r} is not an ESC/POS printer")
 
 
-class _Network(Network):
-    """python-escpos' Network, minus its socket leak when a connect fails, plus IPv6."""
+@functools.cache
+def _network_class() -> Any:
+    """python-escpos' Network, minus its socket leak when a connect fails, plus IPv6.
 
-    def open(self, raise_not_found: bool = True) -> None:
-        try:
-            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
-        except OSError as exc:  # create_connection closes what it opened
-            self.device = None
-            raise DeviceNotFoundError(str(exc)) from None
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
-        self.device = sock
+    Built on first use: importing python-escpos takes a third of a second, which
+    the kiosk should not pay at start for a printer it may never use.
+    """
+    from escpos.exceptions import DeviceNotFoundError
+    from escpos.printer import Network
+
+    class _Network(Network):
+        def open(self, raise_not_found: bool = True) -> None:
+            try:
+                sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            except OSError as exc:  # create_connection closes what it opened
+                self.device = None
+                raise DeviceNotFoundError(str(exc)) from None
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+            self.device = sock
+
+    return _Network
 
 
 def _fault_for(exc: BaseException) -> Fault:
@@ -163,7 +172,7 @@ class EscposBackend:
         a = self.address
         try:
             if a.kind == "escpos-network":
-                return _Network(host=a.host, port=a.port, timeout=self.timeout_s)
+                return _network_class()(host=a.host, port=a.port, timeout=self.timeout_s)
             if a.kind == "escpos-serial":
                 from escpos.printer import Serial
 
@@ -175,6 +184,8 @@ class EscposBackend:
             raise PrintError(Fault.CONFIG, f"{a.kind} unavailable: {exc}") from None
 
     def _open(self) -> Any:
+        from escpos.exceptions import DeviceNotFoundError
+
         printer = self._make()
         try:
             printer.open()
@@ -304,6 +315,8 @@ class EscposBackend:
             except OSError as exc:
                 raise self._io_error(exc, "sending the slip image") from None
             self._wait_written(printer)
+            if not before.answered:  # a one-way link: do not wait for silence twice
+                return before
             after = self._query_status(printer, "confirming the job")
             _raise_if_not_ready(after, self.where, "after the job (the slip may be incomplete)")
             return after

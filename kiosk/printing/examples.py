@@ -11,6 +11,7 @@ from kiosk.printing.slip import Paper, Slip, build_slip
 
 EXAMPLE_ENTRY = "marriage.divorce-by-agreement"
 EXAMPLE_SERVER = "https://fl.chengbei.example/"
+DEMO_ID = "dEmO-ExAmPlE_0nLy_QxL22"  # fixed, so the screenshots do not change run to run
 EXAMPLE_TIME = dt.datetime(2026, 11, 26, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
@@ -21,8 +22,7 @@ def example_slip(entry_id: str = EXAMPLE_ENTRY) -> Slip:
 
     sources = load_sources(builtin_source_dir(), ValidationResult())
     entry = next(e for e in sources.entries if e.id == entry_id)
-    token = "dEmO-ExAmPlE_t0kEn_QxL"  # fixed, so the screenshots do not change run to run
-    handoff = Handoff(token=token, reference="K7M-3QX", url=handoff_url(EXAMPLE_SERVER, token),
+    handoff = Handoff(token=DEMO_ID, reference="K7M-3QX", url=handoff_url(EXAMPLE_SERVER, DEMO_ID),
                       created=EXAMPLE_TIME, question=entry.question, entry_ids=(entry.id,),
                       topic=entry.topic)
     return build_slip(entry, handoff, "城北区公共法律服务中心（演示）", "区中心",

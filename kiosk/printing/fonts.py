@@ -3,8 +3,9 @@
 The face is Noto Sans CJK SC from Debian's ``fonts-noto-cjk``; when that file is
 not where Debian puts it, fontconfig is asked (``fc-match``, then ``fc-list
 :lang=zh-cn``).  A character the CJK face lacks (most emoji, some symbols) is
-drawn with a fallback face (DejaVu Sans) when that has it, and as ``□``
-otherwise, so odd input never crashes rendering and never prints as nothing.
+drawn with a fallback face (DejaVu Sans, then Symbola for emoji when
+``fonts-symbola`` is installed) when one has it, and as ``□`` otherwise, so
+odd input never crashes rendering and never prints as nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from kiosk.printing.text import graphemes
 
 NOTO_CJK_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 NOTO_CJK_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
-DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Symbols (DejaVu, fonts-dejavu-core), then monochrome emoji (Symbola, fonts-symbola,
+# optional): both print well in 1 bit, unlike colour emoji fonts.
+FALLBACK_FAMILIES = (
+    ("DejaVu Sans", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")),
+    ("Symbola", Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")),
+)
 SC_FAMILY = "Noto Sans CJK SC"
 MISSING_GLYPH = "□"
 _FC_TIMEOUT_S = 10.0
@@ -90,12 +96,18 @@ def locate_cjk_font(debian: Path, bold: bool = False) -> FontFace:
 
 
 @functools.cache
-def find_fallback_font() -> FontFace | None:
-    """A face for symbols and emoji the CJK face lacks, or ``None``."""
-    if DEJAVU_SANS.is_file():
-        return FontFace(DEJAVU_SANS)
-    file = _run_fc(["fc-match", "-f", "%{file}", "DejaVu Sans"])
-    return FontFace(Path(file)) if file and Path(file).is_file() else None
+def find_fallback_fonts() -> tuple[FontFace, ...]:
+    """Faces for symbols and emoji the CJK face lacks, in order of preference."""
+    faces = []
+    for family, path in FALLBACK_FAMILIES:
+        if path.is_file():
+            faces.append(FontFace(path))
+            continue
+        out = _run_fc(["fc-match", "-f", "%{family}\t%{file}", family])
+        found_family, _, file = out.partition("\t")
+        if family in found_family.split(",") and Path(file).is_file():
+            faces.append(FontFace(Path(file)))
+    return tuple(faces)
 
 
 def _parse_charset(text: str) -> list[tuple[int, int]]:
@@ -151,27 +163,29 @@ class Run:
 
 
 class FontSet:
-    """The CJK face at one size, with the fallback face for what it lacks."""
+    """The CJK face at one size, with fallback faces for what it lacks."""
 
     def __init__(self, size: int, bold: bool = False) -> None:
         self.size = size
         self.primary_face = find_cjk_font(bold)
         self.primary = load_font(self.primary_face, size)
-        self._primary_cov = coverage(self.primary_face)
-        fallback_face = find_fallback_font()
-        self.fallback = load_font(fallback_face, size) if fallback_face else None
-        self._fallback_cov = coverage(fallback_face) if fallback_face else None
+        self._faces = [(coverage(self.primary_face), self.primary)] + [
+            (coverage(face), load_font(face, size)) for face in find_fallback_fonts()
+        ]
         self._widths: dict[str, float] = {}
 
     def _font_for(self, cluster: str) -> tuple[str, ImageFont.FreeTypeFont]:
-        if self._primary_cov.has_all(cluster):
-            return cluster, self.primary
-        if self.fallback is not None and self._fallback_cov is not None:
-            if self._fallback_cov.has_all(cluster):
-                return cluster, self.fallback
-            base = "".join(ch for ch in cluster if ch not in _INVISIBLE)
-            if base and self._fallback_cov.has_all(base):
-                return base, self.fallback
+        """What to draw for one character, and with which font."""
+        for cov, font in self._faces:
+            if cov.has_all(cluster):
+                return cluster, font
+        # An emoji sequence no face has whole (skin tone, ZWJ family, keycap) is
+        # drawn as its first character when a face has that.
+        base = cluster[0]
+        if base not in _INVISIBLE:
+            for cov, font in self._faces:
+                if cov.has(base):
+                    return base, font
         if all(ch in _INVISIBLE for ch in cluster):
             return "", self.primary
         return MISSING_GLYPH, self.primary
@@ -200,3 +214,9 @@ class FontSet:
                 self._widths[cluster] = w
             total += w
         return total
+
+
+@functools.cache
+def font_set(size: int, bold: bool = False) -> FontSet:
+    """A shared :class:`FontSet`; :func:`kiosk.printing.render.render_slip` draws under a lock."""
+    return FontSet(size, bold)

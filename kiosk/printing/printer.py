@@ -76,6 +76,10 @@ class SlipPrinter(abc.ABC):
             status, job_id = self._send(images, slip)
         except PrintError as exc:
             return self._failed(exc, slip, start)
+        except Exception as exc:  # a driver's surprise must not cost the resident the QR code
+            log.error("printer %s raised %s", self.describe(), type(exc).__name__, exc_info=True)
+            error = PrintError(Fault.IO, f"unexpected {type(exc).__name__} from the driver: {exc}")
+            return self._failed(error, slip, start)
         notes = status.warnings() if status is not None else []
         reason = f"printed on {self.describe()}" + (f"; {'; '.join(notes)}" if notes else "")
         elapsed = time.monotonic() - start

@@ -12,13 +12,14 @@ what prints does not depend on the fonts or code pages inside a printer.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from kiosk.printing.fonts import FontSet
+from kiosk.printing.fonts import FontSet, font_set
 from kiosk.printing.qr import qr_image
 from kiosk.printing.slip import LAWYER_NOTE, Paper, Slip, for_paper
 from kiosk.printing.text import wrap
@@ -28,6 +29,7 @@ THERMAL_WIDTHS: dict[str, int] = {"58mm": 384, "80mm": 576}
 A4_DPI = 200
 A4_SIZE = (1654, 2339)
 WHITE, BLACK = 255, 0
+_RENDER_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -149,11 +151,11 @@ class _Builder:
         self.style = style
         self.x = x
         self.width = width
-        self.body = FontSet(style.body)
-        self.bold = FontSet(style.body, bold=True)
-        self.small = FontSet(style.small)
-        self.title = FontSet(style.title, bold=True)
-        self.heading = FontSet(style.heading, bold=True)
+        self.body = font_set(style.body)
+        self.bold = font_set(style.body, bold=True)
+        self.small = font_set(style.small)
+        self.title = font_set(style.title, bold=True)
+        self.heading = font_set(style.heading, bold=True)
         self.out: list[_Element] = []
 
     def line_height(self, fonts: FontSet) -> int:
@@ -269,6 +271,11 @@ def _stack(elements: Sequence[_Element], width: int, height: int | None = None) 
 
 def render_thermal(slip: Slip, paper: Paper = "80mm") -> Image.Image:
     """One 1-bit image for a roll printer; ``slip`` should already be :func:`for_paper`."""
+    with _RENDER_LOCK:
+        return _render_thermal(slip, paper)
+
+
+def _render_thermal(slip: Slip, paper: Paper) -> Image.Image:
     if paper not in THERMAL_WIDTHS:
         raise ValueError(f"{paper!r} is not roll paper (58mm or 80mm)")
     style = STYLES[paper]
@@ -295,6 +302,11 @@ def render_thermal(slip: Slip, paper: Paper = "80mm") -> Image.Image:
 
 def render_a4(slip: Slip) -> list[Image.Image]:
     """A4 pages (1-bit, 200 dpi); ``slip`` should already be :func:`for_paper`."""
+    with _RENDER_LOCK:
+        return _render_a4(slip)
+
+
+def _render_a4(slip: Slip) -> list[Image.Image]:
     style = STYLES["a4"]
     width = A4_SIZE[0]
     content_w = width - 2 * style.margin
@@ -361,7 +373,11 @@ def _paginate(elements: list[_Element], style: Style, slip: Slip) -> list[Image.
 
 
 def render_slip(slip: Slip, paper: Paper) -> list[Image.Image]:
-    """``slip`` fitted to ``paper`` and drawn: one image for a roll, pages for A4."""
+    """``slip`` fitted to ``paper`` and drawn: one image for a roll, pages for A4.
+
+    Safe to call from several threads: the fonts are shared, so drawing is
+    serialised by a lock.
+    """
     fitted = for_paper(slip, paper)
     if paper == "a4":
         return render_a4(fitted)

@@ -11,14 +11,30 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from speech_helpers import espeak_wav, require_tool, sox
 
-from speech.model import SpeechModel, find_test_model_dir, shared_model
+# This folder is called "speech" like the package under test.  pytest puts tests/
+# on sys.path (for tests/conftest.py), and the editable install finds packages
+# through a path hook, so `import speech` would become a namespace package made
+# of tests/speech and speech/ (speech/__init__.py would never run).  With the
+# repository on sys.path the real package wins.  `pythonpath = ["."]` in
+# [tool.pytest.ini_options] would make this unnecessary.
+_REPO = str(Path(__file__).resolve().parents[2])
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+_loaded = sys.modules.get("speech")
+if _loaded is not None and getattr(_loaded, "__file__", None) is None:
+    pytest.exit("`speech` was imported as a namespace package (tests/speech + speech/) before "
+                "tests/speech/conftest.py ran: add pythonpath = [\".\"] to "
+                "[tool.pytest.ini_options]", returncode=3)
+from speech_helpers import espeak_wav, require_tool, sox  # noqa: E402 - after the path fix
+
+from speech.model import SpeechModel, find_test_model_dir, shared_model  # noqa: E402
 
 
 @pytest.fixture(scope="session")

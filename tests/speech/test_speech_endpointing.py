@@ -121,7 +121,19 @@ def test_partial_text_changes_keep_the_turn_open() -> None:
         (silence(2.0), "我想问"),
     ])
     assert decision is EndpointReason.END_OF_SPEECH
-    assert at == pytest.approx(1.8 + 0.7, abs=0.03)
+    # The new word was spoken about text_lag_s (0.3 s) before it showed up.
+    assert at == pytest.approx(1.8 - 0.3 + 0.7, abs=0.03)
+
+
+def test_late_text_for_words_already_heard_does_not_delay_the_end() -> None:
+    decision, at, _ = run([
+        (silence(0.3), ""),
+        (tone(1.0), "我想"),
+        (silence(0.2), "我想问"),  # the last word's text trails its audio by 0.2 s
+        (silence(2.0), "我想问"),
+    ])
+    assert decision is EndpointReason.END_OF_SPEECH
+    assert at == pytest.approx(1.3 + 0.7, abs=0.03)
 
 
 def syllables(seconds: float) -> bytes:
@@ -186,6 +198,9 @@ def test_decision_is_sticky_and_finish_decides_at_end_of_audio() -> None:
 
 def test_custom_timings() -> None:
     cfg = EndpointConfig(silence_s=0.3, no_speech_s=1.0, max_utterance_s=2.0)
-    assert run([(silence(3.0), "")], cfg)[:2] == (EndpointReason.NOTHING_HEARD, pytest.approx(1.0))
+    decision, at, _ = run([(silence(3.0), "")], cfg)
+    assert decision is EndpointReason.NOTHING_HEARD
+    assert at == pytest.approx(1.0)
     decision, at, _ = run([(silence(0.2), ""), (tone(0.5), "好"), (silence(1.0), "好")], cfg)
-    assert (decision, at) == (EndpointReason.END_OF_SPEECH, pytest.approx(1.0, abs=0.03))
+    assert decision is EndpointReason.END_OF_SPEECH
+    assert at == pytest.approx(1.0, abs=0.03)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import struct
 from pathlib import Path
@@ -24,7 +25,7 @@ from speech.pcm import (
 
 def _zero_crossings(pcm: bytes) -> int:
     values = samples(pcm)
-    return sum(1 for a, b in zip(values, values[1:], strict=False) if (a < 0) != (b < 0))
+    return sum(1 for a, b in itertools.pairwise(values) if (a < 0) != (b < 0))
 
 
 def test_rms_and_dbfs() -> None:

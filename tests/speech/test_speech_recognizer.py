@@ -165,7 +165,11 @@ def test_cancel_from_another_thread_ends_the_events_iterator(
             fed.set()
             yield chunk
 
-    timer = threading.Timer(0.0, lambda: (fed.wait(5), recognizer.cancel()))
+    def cancel_when_fed() -> None:
+        fed.wait(5)
+        recognizer.cancel()
+
+    timer = threading.Thread(target=cancel_when_fed)
     timer.start()
     events = list(recognizer.events(slow_chunks()))
     timer.join()

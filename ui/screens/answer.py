@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.texts import Texts
 from offline_cache.kb_schema import Entry
 from offline_cache.kb_store import KnowledgeBase
 from ui.widgets import ScrollPage, button, text_label
+
+
+def _toggle(text: QLabel, toggle: QPushButton, _checked: bool = False) -> None:
+    """Show or hide a cited article's own text under its button."""
+    text.setVisible(not text.isVisible())
+    label = toggle.text()[:-2]
+    toggle.setText(label + (" ▾" if text.isVisible() else " ▸"))
 
 
 class AnswerScreen(QWidget):
@@ -22,6 +31,7 @@ class AnswerScreen(QWidget):
         self._texts = texts
         self._kb = kb
         self.entry: Entry | None = None
+        self.citation_buttons: list[QPushButton] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)
         self.title = text_label("", "title")
@@ -42,31 +52,37 @@ class AnswerScreen(QWidget):
         t = self._texts
         self.title.setText(entry.title)
         self.page.clear()
-        col = self.page.column
-        col.addWidget(text_label(t["answer.short"], "muted"))
-        col.addWidget(text_label(entry.short_answer, "shortAnswer"))
+        col = self.page
+        col.add(text_label(t["answer.short"], "muted"))
+        col.add(text_label(entry.short_answer, "shortAnswer"))
         if entry.needs_lawyer:
-            col.addWidget(text_label("⚠ " + t["answer.needs_lawyer"]))
+            col.add(text_label("⚠ " + t["answer.needs_lawyer"]))
         sections = (("answer.steps", entry.steps), ("answer.bring", entry.bring),
                     ("answer.where", entry.where), ("answer.time_limits", entry.time_limits))
         for key, items in sections:
             if items:
-                col.addWidget(text_label(t[key], "muted"))
-                col.addWidget(text_label("\n".join(f"{i}. {s}" for i, s in enumerate(items, 1))))
+                col.add(text_label(t[key], "muted"))
+                col.add(text_label("\n".join(f"{i}. {s}" for i, s in enumerate(items, 1))))
         if entry.costs:
-            col.addWidget(text_label(t["answer.costs"], "muted"))
-            col.addWidget(text_label(entry.costs))
-        col.addWidget(text_label(t["answer.details"], "muted"))
-        col.addWidget(text_label(entry.answer))
+            col.add(text_label(t["answer.costs"], "muted"))
+            col.add(text_label(entry.costs))
+        col.add(text_label(t["answer.details"], "muted"))
+        col.add(text_label(entry.answer))
+        self.citation_buttons = []
         if entry.citations:
-            col.addWidget(text_label(t["answer.citations"], "muted"))
+            col.add(text_label(t["answer.citations"], "muted"))
             for citation in entry.citations:
                 article = self._kb.cited_article(citation)
-                col.addWidget(text_label(article.text if article else citation.display(), selectable=True)
-                              if article else text_label(citation.display()))
-        col.addWidget(text_label(t["app.disclaimer"], "muted"))
-        col.addWidget(text_label(t.format("app.kb_version", version=self._kb.version), "muted"))
-        col.addStretch(1)
+                toggle = button(citation.display() + " ▸", lambda: None, "secondary")
+                col.add(toggle)
+                self.citation_buttons.append(toggle)
+                if article is not None:
+                    text = text_label(article.text, selectable=True)
+                    toggle.clicked.connect(partial(_toggle, text, toggle))
+                    col.add(text).setVisible(False)  # collapsed until tapped
+        col.add(text_label(t["app.disclaimer"], "muted"))
+        col.add(text_label(t.format("app.kb_version", version=self._kb.version), "muted"))
+        col.column.addStretch(1)
         self.page.verticalScrollBar().setValue(0)
 
     def _read_aloud(self) -> None:

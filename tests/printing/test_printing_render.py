@@ -154,3 +154,11 @@ def test_png_round_trip_keeps_the_raster(make_slip):
     image.save(buf, "PNG")
     with Image.open(io.BytesIO(buf.getvalue())) as back:
         assert back.mode == "1" and back.size == image.size
+
+
+@pytest.mark.parametrize("paper", ["58mm", "80mm", "a4"])
+def test_no_answer_slip_renders(make_slip, paper):
+    slip = make_slip(None, question="我家的事说不清楚")
+    assert slip.entry_id == ""
+    pages = render_slip(slip, paper)
+    assert [c.data.decode() for c in _qr_codes(pages[0])] == [slip.qr_url]
