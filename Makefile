@@ -50,7 +50,7 @@ test: system-deps venv lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 screenshots: system-deps venv
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots
 
 bench: venv
 	$(BIN)/python benchmarks/search_quality.py

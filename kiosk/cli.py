@@ -133,6 +133,35 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_print_test(args: argparse.Namespace) -> int:
+    from kiosk.printing import print_test_slip
+
+    settings = _settings(args)
+    result = print_test_slip(settings.printer, settings.sync.server_url,
+                             settings.device.service_point, settings.device.tier)
+    if result.ok:
+        print(f"OK: test slip sent to {settings.printer.kind} {settings.printer.address}".rstrip())
+        return 0
+    print(f"FAILED: {result.reason_for_technician}")
+    return 1
+
+
+def _cmd_hash_pin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.technician import hash_pin
+
+    pin = getpass.getpass("technician PIN (4-12 digits): ")
+    if pin != getpass.getpass("again: "):
+        raise CliError("the two PINs differ")
+    try:
+        print(hash_pin(pin))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print("put this line under [ui] as technician_pin_hash = \"…\"", file=sys.stderr)
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from kiosk.app import run_app
 
@@ -167,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--statutes", help="statute folder to include (law look-up and full text)")
     build.add_argument("--out", help="output folder (default: where the kiosk reads its bundle)")
     build.set_defaults(func=_cmd_kb_build)
+
+    print_test = sub.add_parser("print-test", help="print a test slip on the configured printer")
+    print_test.set_defaults(func=_cmd_print_test)
+    hash_pin = sub.add_parser("hash-pin", help="make the technician PIN hash for the settings file")
+    hash_pin.set_defaults(func=_cmd_hash_pin)
 
     config = sub.add_parser("config", help="print every setting with its value and description")
     config.set_defaults(func=_cmd_config)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kiosk.config import Settings
 from kiosk.datadir import DataDir
 from kiosk.logsetup import get_logger
+from kiosk.printing import Handoff, PrintResult, build_slip, handoff_event_payload, make_printer
 from kiosk.session import Session
 from offline_cache.kb_schema import Entry
 from offline_cache.kb_store import KnowledgeBase, StoredArticle
@@ -25,6 +26,15 @@ RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissa
 HUMAN_ROUTES = ("hotline", "window", "callback")
 # Optional reasons offered after a low rating; codes, never free text (no personal data).
 RATING_REASONS = ("not_found", "hard_to_understand", "hard_to_use", "need_person")
+
+
+@dataclass(frozen=True)
+class TakeAway:
+    """What the resident takes home: a reference, the QR code's URL, the print outcome."""
+
+    reference: str
+    url: str
+    printed: PrintResult
 
 
 @dataclass
@@ -131,6 +141,29 @@ class KioskServices:
             }, self.device_id, personal={"phone": phone})
         finally:
             session.personal.pop("phone", None)
+
+    def take_away(self, session: Session, entry_id: str) -> TakeAway:
+        """Make a handoff for an answer, record it, then print its slip.
+
+        The ``handoff`` event is committed *before* printing, so the QR code on the
+        paper (or the screen) always leads to a case the server will receive.  A
+        printer problem never raises: the result says so and the caller shows the
+        same QR code on screen.
+        """
+        entry = self.kb.entry(entry_id)
+        if entry is None:
+            raise ValueError(f"no entry {entry_id!r}")
+        question = session.questions[-1] if session.questions else entry.question
+        handoff = Handoff.create(self.settings.sync.server_url, question, [entry.id], entry.topic)
+        event = handoff_event_payload(handoff)
+        self.outbox.append(event["type"], event["payload"], self.device_id,
+                           personal=event.get("personal"))
+        slip = build_slip(entry, handoff, self.settings.device.service_point,
+                          self.settings.device.tier, self.kb.version)
+        result = make_printer(self.settings.printer).print_slip(slip)
+        if not result.ok and result.fault is not None:
+            log.warning("slip %s not printed: %s", handoff.reference, result.reason_for_technician)
+        return TakeAway(handoff.reference, handoff.url, result)
 
     def end_session(self, session: Session, reason: str) -> Event:
         event = self.outbox.append("session_ended", {

@@ -204,7 +204,8 @@ class MicrophoneSource(AudioSource):
             try:
                 proc.wait(timeout=0.1)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
                 proc.wait()
 
     def chunks(self) -> Iterator[bytes]:

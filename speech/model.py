@@ -40,7 +40,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import util as importlib_util
 from pathlib import Path
@@ -54,6 +53,7 @@ __all__ = [
     "SpeechUnavailable",
     "check_model_dir",
     "clear_model_cache",
+    "describe_model",
     "find_test_model_dir",
     "load_model",
     "shared_model",
@@ -107,9 +107,9 @@ def _require_file(root: Path, relative: str, magic: bytes | None = None) -> None
         with path.open("rb") as fh:
             head = fh.read(len(magic))
         if head != magic:
+            kind = "a Kaldi binary" if magic == _KALDI_BINARY_MAGIC else "an OpenFst"
             raise SpeechUnavailable(
-                f"model at {root} is corrupt: {relative} does not start like a "
-                f"{'Kaldi binary' if magic == _KALDI_BINARY_MAGIC else 'OpenFst'} file"
+                f"model at {root} is corrupt: {relative} does not start like {kind} file"
             )
 
 
@@ -353,7 +353,3 @@ def describe_model(model: SpeechModel) -> str:
         ensure_ascii=False,
     )
 
-
-def missing_words(model: SpeechModel, words: Iterable[str]) -> list[str]:
-    """The words of ``words`` that the model's vocabulary lacks."""
-    return [w for w in words if not model.has_word(w)]

@@ -276,3 +276,36 @@ def test_every_screen_fits_each_device(qtbot: QtBot, settings_file: Path, size: 
         for btn in screen.findChildren(QPushButton):
             if btn.isVisibleTo(screen):
                 assert btn.height() >= 44 and btn.width() >= 44, (screen, btn.text(), btn.size())
+
+
+def test_take_away_shows_the_qr_of_the_recorded_handoff(qtbot: QtBot, settings_file: Path) -> None:
+    """No printer configured: the slip's QR code shows on screen and decodes to the
+    URL whose token hash the outbox recorded."""
+    import hashlib
+    import io
+
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    window = make_window(qtbot, settings_file)
+    start(qtbot, window)
+    window.open_entry("labour.unpaid-wages")
+    with qtbot.waitSignal(window.event_recorded, timeout=10_000) as blocker:
+        tap(qtbot, window.answer.print)
+    assert blocker.args == ["handoff"]
+    assert window.current() is window.takeaway
+    assert "扫描" in window.takeaway.status.text()
+    assert "查询编号" in window.takeaway.reference.text()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    window.takeaway.qr.pixmap().save(buffer, "PNG")
+    decoded = decode(Image.open(io.BytesIO(bytes(buffer.data()))))
+    assert len(decoded) == 1
+    url = decoded[0].data.decode()
+    assert url == window.takeaway.url and "/h/" in url
+    kind, payload = events(window)[-1]
+    assert kind == "handoff"
+    token = url.rsplit("/", 1)[1]
+    assert hashlib.sha256(token.encode()).hexdigest() in payload
+    assert token not in payload

@@ -43,16 +43,16 @@ class PinyinKeyboard(QWidget):
         for row, letters in enumerate(ROWS):
             offset = 0 if row < 2 else row - 1
             for col, letter in enumerate(letters):
-                key = button(letter.upper() if letter.isalpha() else letter, partial(self._press, letter))
-                key.setMinimumSize(64, 64)
+                key = button(letter.upper() if letter.isalpha() else letter, partial(self._press, letter),
+                             "key")
                 self.keys[letter] = key
                 grid.addWidget(key, row, col * 2 + offset, 1, 2)
         layout.addLayout(grid)
         bottom = QHBoxLayout()
-        self.backspace = button("⌫", self._backspace, "secondary")
-        self.space = button("空格", partial(self._press, " "), "secondary")
-        self.clear_key = button("清空", self._clear, "secondary")
-        self.enter = button(texts["ask.search"], self.submitted.emit)
+        self.backspace = button("⌫", self._backspace, "key")
+        self.space = button("空格", partial(self._press, " "), "key")
+        self.clear_key = button("清空", self._clear, "key")
+        self.enter = button(texts["ask.search"], self.submitted.emit, "key")
         for w, stretch in ((self.clear_key, 1), (self.space, 3), (self.backspace, 1), (self.enter, 2)):
             bottom.addWidget(w, stretch)
         layout.addLayout(bottom)

@@ -12,7 +12,14 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 
 from kiosk.logsetup import RING_BUFFER, get_logger
 from kiosk.pinyin_input import PinyinComposer
@@ -35,6 +42,7 @@ from ui.screens.simple import (
     RateScreen,
     StillThereScreen,
 )
+from ui.screens.takeaway import TakeAwayScreen
 from ui.screens.technician import PinScreen, TechnicianScreen
 from ui.style import ELDERLY, NORMAL, stylesheet
 from ui.tasks import TaskRunner
@@ -86,8 +94,9 @@ class MainWindow(QMainWindow):
         self.out_of_service = OutOfServiceScreen(texts)
         self.pin = PinScreen(texts, self.pin_gate)
         self.technician = TechnicianScreen(texts)
+        self._frames: dict[QWidget, QScrollArea] = {}
         for screen in (self.out_of_service, self.pin, self.technician):
-            self.stack.addWidget(screen)
+            self._add_screen(screen)
         self.pin.accepted.connect(self.show_technician)
         self.pin.cancelled.connect(self._leave_technician)
         self.technician.back_requested.connect(self._leave_technician)
@@ -96,7 +105,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         if services is None:
-            self.stack.setCurrentWidget(self.out_of_service)
+            self.go(self.out_of_service)
             return
 
         kb = services.kb
@@ -111,9 +120,10 @@ class MainWindow(QMainWindow):
         self.callback = CallbackScreen(texts)
         self.rate = RateScreen(texts)
         self.still_there = StillThereScreen(texts)
+        self.takeaway = TakeAwayScreen(texts)
         for screen in (self.idle, self.home, self.ask, self.answer, self.topics, self.statutes,
-                       self.human, self.callback, self.rate, self.still_there):
-            self.stack.addWidget(screen)
+                       self.human, self.callback, self.rate, self.still_there, self.takeaway):
+            self._add_screen(screen)
         self._wire()
 
         self._idle_timeout_ms = idle_timeout_s * 1000
@@ -126,7 +136,19 @@ class MainWindow(QMainWindow):
         self.countdown_timer = QTimer(self)
         self.countdown_timer.setInterval(1000)
         self.countdown_timer.timeout.connect(self._tick_countdown)
-        self.stack.setCurrentWidget(self.idle)
+        self.go(self.idle)
+
+    def _add_screen(self, screen: QWidget) -> None:
+        """Put a screen in the stack inside a frame that scrolls only if the display is
+        too small for it (the robot's 1280×800 head in elderly mode), so that no page
+        can make the window larger than the display."""
+        frame = QScrollArea()
+        frame.setWidgetResizable(True)
+        frame.setFrameShape(QFrame.Shape.NoFrame)
+        frame.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frame.setWidget(screen)
+        self._frames[screen] = frame
+        self.stack.addWidget(frame)
 
     # --- wiring ------------------------------------------------------------------
     def _wire(self) -> None:
@@ -146,6 +168,8 @@ class MainWindow(QMainWindow):
         self.statutes.back_requested.connect(lambda: self.go(self.home))
         self.answer.back_requested.connect(lambda: self.go(self.ask))
         self.answer.human_requested.connect(lambda: self.go(self.human))
+        self.answer.print_requested.connect(self.take_away)
+        self.takeaway.back_requested.connect(lambda: self.go(self.answer))
         self.human.route_chosen.connect(self.request_human)
         self.human.back_requested.connect(lambda: self.go(self.home))
         self.callback.submitted.connect(self.request_callback)
@@ -159,10 +183,11 @@ class MainWindow(QMainWindow):
             self.human.reset()
         if screen is getattr(self, "callback", None):
             self.callback.reset()
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(self._frames[screen])
 
     def current(self) -> QWidget | None:
-        return self.stack.currentWidget()
+        frame = self.stack.currentWidget()
+        return frame.widget() if isinstance(frame, QScrollArea) else frame
 
     # --- session -----------------------------------------------------------------
     def start_session(self) -> None:
@@ -240,6 +265,19 @@ class MainWindow(QMainWindow):
         self.go(self.answer)
         self.answer_shown.emit(entry.id)
 
+    def take_away(self, entry_id: str) -> None:
+        """Print the slip in the background; the QR code shows on screen either way."""
+        services, session = self.services, self.session
+        assert services is not None
+        self.takeaway.show_working()
+        self.go(self.takeaway)
+        self.tasks.run("print", lambda: services.take_away(session, entry_id),
+                       self._took_away, lambda e: self._record_failed(e, self.takeaway.status))
+
+    def _took_away(self, take: Any) -> None:
+        self.takeaway.show_takeaway(take)
+        self.event_recorded.emit("handoff")
+
     # --- people and events -------------------------------------------------------
     def request_human(self, route: str) -> None:
         if route == "callback":
@@ -300,6 +338,7 @@ class MainWindow(QMainWindow):
         self.countdown_timer.stop()
         self.tasks.cancel("search")
         self.tasks.cancel("statutes")
+        self.tasks.cancel("print")
         old = self.session
         services = self.services
         self.tasks.run("session-end", lambda: services.end_session(old, reason),
@@ -312,6 +351,7 @@ class MainWindow(QMainWindow):
         self.human.reset()
         self.callback.reset()
         self.rate.reset()
+        self.takeaway.clear()
         self._apply_theme(elderly=False)
         self.home.elderly.setText(self.texts["home.elderly_on"])
         self.go(self.idle)
@@ -323,8 +363,7 @@ class MainWindow(QMainWindow):
                 and watched is self.windowHandle():
             self._count_corner_tap(event.position().toPoint())
         if (event.type() in _ACTIVITY_EVENTS and self.services is not None
-                and self.stack.currentWidget() not in (self.idle, self.still_there, self.pin,
-                                                       self.technician)):
+                and self.current() not in (self.idle, self.still_there, self.pin, self.technician)):
             self.idle_timer.start(self._idle_timeout_ms)
         return super().eventFilter(watched, event)
 
@@ -340,9 +379,9 @@ class MainWindow(QMainWindow):
             self.go(self.pin)
 
     def _ask_still_there(self) -> None:
-        if self.stack.currentWidget() is self.idle:
+        if self.current() is self.idle:
             return
-        self._back_from_prompt = self.stack.currentWidget()
+        self._back_from_prompt = self.current()
         self._remaining = self._countdown_s
         self.still_there.show_seconds(self._remaining)
         self.go(self.still_there)

@@ -1,7 +1,8 @@
 """Look and feel: large type, high contrast, big touch targets (MIIT 适老化 guidance).
 
-Normal mode: body 20 pt, targets ≥ 64 px.  Elderly mode: body 30 pt, high-contrast
-black on white with yellow focus, targets ≥ 96 px.  Meaning is never carried by
+Normal mode: body 20 pt, targets ≥ 52 px (keyboard keys) and ≥ 64 px (buttons).
+Elderly mode: body 30 pt, black on white, targets ≥ 64 px (keys) and ≥ 80 px (buttons);
+the guidance asks for ≥ 60×60 px in elderly mode and ≥ 44×44 px otherwise.  Meaning is never carried by
 colour alone: every coloured button also has a text label.
 """
 
@@ -17,6 +18,7 @@ class Theme:
     title_pt: int
     answer_pt: int
     button_min_px: int
+    key_min_px: int
     background: str
     foreground: str
     accent: str
@@ -24,10 +26,10 @@ class Theme:
     muted: str
 
 
-NORMAL = Theme("normal", body_pt=20, title_pt=30, answer_pt=26, button_min_px=64,
+NORMAL = Theme("normal", body_pt=20, title_pt=30, answer_pt=26, button_min_px=64, key_min_px=52,
                background="#F7F9FC", foreground="#1A1A1A", accent="#0B5CAD", accent_text="#FFFFFF",
                muted="#4A4A4A")
-ELDERLY = Theme("elderly", body_pt=30, title_pt=40, answer_pt=36, button_min_px=96,
+ELDERLY = Theme("elderly", body_pt=30, title_pt=40, answer_pt=36, button_min_px=80, key_min_px=64,
                 background="#FFFFFF", foreground="#000000", accent="#003A75", accent_text="#FFFFFF",
                 muted="#222222")
 
@@ -46,6 +48,7 @@ def stylesheet(theme: Theme) -> str:
     QPushButton:pressed {{ background: #083F78; }}
     QPushButton#secondary {{ background: #E3E8EF; color: {theme.foreground};
                              border: 2px solid #5A6472; }}
+    QPushButton#key {{ padding: 2px; min-width: {theme.key_min_px}px; min-height: {theme.key_min_px}px; }}
     QPushButton#tile {{ font-size: {theme.title_pt - 4}pt; text-align: center; }}
     QLineEdit {{ background: #FFFFFF; border: 3px solid {theme.accent}; border-radius: 10px;
                  padding: 10px; min-height: {theme.button_min_px}px; }}

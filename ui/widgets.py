@@ -8,6 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 
+MIN_TARGET_PX = 64
+
+
 def text_label(text: str = "", name: str = "", selectable: bool = False) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -24,6 +27,9 @@ def button(text: str, on_click: Callable[[], None], name: str = "") -> QPushButt
     if name:
         btn.setObjectName(name)
     btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    # An explicit minimum keeps a long label from widening the whole window (the
+    # stack is as wide as its widest page); rows are laid out so labels still fit.
+    btn.setMinimumWidth(MIN_TARGET_PX)
     btn.clicked.connect(lambda _checked=False: on_click())
     return btn
 

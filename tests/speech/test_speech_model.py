@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from speech.model import (
     SpeechModel,
     SpeechUnavailable,
     check_model_dir,
+    describe_model,
     find_test_model_dir,
     load_model,
     shared_model,
@@ -94,10 +96,10 @@ def test_model_one_level_down_is_pointed_out(tmp_path: Path, ko_model_dir: Path)
         ({"am/final.mdl": None}, "incomplete: missing am/final.mdl"),
         ({"conf/mfcc.conf": None}, "incomplete: missing conf/mfcc.conf"),
         ({"am/final.mdl": b""}, "damaged: am/final.mdl is empty"),
-        ({"am/final.mdl": b"\x00" * 4096}, "corrupt: am/final.mdl does not start like a Kaldi"),
+        ({"am/final.mdl": b"\x00" * 4096}, "corrupt: am/final.mdl does not start like a Kaldi binary file"),
         ({"am/final.mdl": b"<html>404 Not Found</html>"}, "corrupt: am/final.mdl"),
         ({"graph/HCLr.fst": None}, "incomplete: missing graph/HCLr.fst"),
-        ({"graph/Gr.fst": b"\x00" * 64}, "corrupt: graph/Gr.fst does not start like a OpenFst"),
+        ({"graph/Gr.fst": b"\x00" * 64}, "corrupt: graph/Gr.fst does not start like an OpenFst file"),
         ({"graph/HCLr.fst": None, "graph/Gr.fst": None}, "neither HCLG.fst nor HCLr.fst"),
         ({"ivector/final.mat": None}, "incomplete: missing ivector/final.mat"),
     ],
@@ -156,6 +158,9 @@ def test_shared_model_is_loaded_once(ko_model: SpeechModel, ko_model_dir: Path) 
     assert ko_model.fillers == ("아", "요")
     assert ko_model.has_word("안녕하세요")
     assert not ko_model.has_word("青小律")
+    assert json.loads(describe_model(ko_model)) == {
+        "path": str(ko_model_dir.resolve()), "sample_rate": 16000, "grammar": True,
+        "unk": False, "fillers": ["아", "요"]}
 
 
 def test_vosk_is_quiet_and_import_is_cheap() -> None:

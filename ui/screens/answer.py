@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.texts import Texts
 from offline_cache.kb_schema import Entry
@@ -38,13 +38,13 @@ class AnswerScreen(QWidget):
         layout.addWidget(self.title)
         self.page = ScrollPage()
         layout.addWidget(self.page, 1)
-        actions = QHBoxLayout()
+        actions = QGridLayout()
         self.read_aloud = button(texts["answer.read_aloud"], self._read_aloud)
         self.print = button(texts["answer.print"], self._print)
         self.human = button(texts["answer.human"], self.human_requested.emit)
         self.back = button(texts["answer.back"], self.back_requested.emit, "secondary")
-        for w in (self.read_aloud, self.print, self.human, self.back):
-            actions.addWidget(w)
+        for index, w in enumerate((self.print, self.read_aloud, self.human, self.back)):
+            actions.addWidget(w, index // 2, index % 2)
         layout.addLayout(actions)
 
     def show_entry(self, entry: Entry) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.pinyin_input import PinyinComposer
 from kiosk.texts import Texts
@@ -80,9 +80,9 @@ class StatuteScreen(QWidget):
         self.input.returnPressed.connect(self._submit)
         self.input.textEdited.connect(lambda t: (composer.set_text(t), self.keyboard.sync()))
         layout.addWidget(self.input)
-        laws = QHBoxLayout()
-        for law in ("民法典", "劳动合同法", "法律援助法", "土地管理法"):
-            laws.addWidget(button(law, partial(self._pick_law, law), "secondary"))
+        laws = QGridLayout()
+        for index, law in enumerate(("民法典", "劳动合同法", "法律援助法", "土地管理法")):
+            laws.addWidget(button(law, partial(self._pick_law, law), "secondary"), index // 2, index % 2)
         layout.addLayout(laws)
         self.page = ScrollPage()
         layout.addWidget(self.page, 1)
