@@ -65,7 +65,8 @@ def test_only_real_national_hotlines_appear(sources: Sources) -> None:
             after = text[match.end(): match.end() + 1]
             if number in ALLOWED_PHONES or (after and after in units):
                 continue
-            pytest.fail(f"{entry.id}: unexpected number {number!r} in …{text[max(0, match.start() - 15):match.end() + 5]}…")
+            context = text[max(0, match.start() - 15):match.end() + 5]
+            pytest.fail(f"{entry.id}: unexpected number {number!r} in …{context}…")
 
 
 def test_entries_needing_a_lawyer_say_so(sources: Sources) -> None:

@@ -285,8 +285,8 @@ def test_take_away_shows_the_qr_of_the_recorded_handoff(qtbot: QtBot, settings_f
     import io
 
     from PIL import Image
-    from pyzbar.pyzbar import decode
     from PySide6.QtCore import QBuffer, QIODevice
+    from pyzbar.pyzbar import decode
 
     window = make_window(qtbot, settings_file)
     start(qtbot, window)

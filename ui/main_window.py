@@ -95,8 +95,8 @@ class MainWindow(QMainWindow):
         self.pin = PinScreen(texts, self.pin_gate)
         self.technician = TechnicianScreen(texts)
         self._frames: dict[QWidget, QScrollArea] = {}
-        for screen in (self.out_of_service, self.pin, self.technician):
-            self._add_screen(screen)
+        for fixed in (self.out_of_service, self.pin, self.technician):
+            self._add_screen(fixed)
         self.pin.accepted.connect(self.show_technician)
         self.pin.cancelled.connect(self._leave_technician)
         self.technician.back_requested.connect(self._leave_technician)
@@ -327,8 +327,11 @@ class MainWindow(QMainWindow):
             self.event_recorded.emit("rating")
             self.reset_session("end_button")
 
-        self.tasks.run("outbox", lambda: services.rate(session, level, reason), done,
-                       lambda e: (self._record_failed(e), self.reset_session("end_button")))
+        def failed(error: BaseException) -> None:
+            self._record_failed(error)
+            self.reset_session("end_button")
+
+        self.tasks.run("outbox", lambda: services.rate(session, level, reason), done, failed)
 
     def reset_session(self, reason: str) -> None:
         """Wipe everything of this visit from the screens and memory; back to idle."""

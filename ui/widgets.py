@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QScroller, QVBoxLayout, QWidget
 
-
 MIN_TARGET_PX = 64
 
 

@@ -173,7 +173,8 @@ def pinyin_syllable_set() -> frozenset[str]:
 
     out: set[str] = set()
     for value in PINYIN_DICT.values():
-        for reading in value.split(","):
+        for raw in value.split(","):
+            reading = raw
             for umlaut in "ǖǘǚǜü":
                 reading = reading.replace(umlaut, "v")
             plain = "".join(

@@ -78,7 +78,7 @@ class StatuteScreen(QWidget):
         self.input = QLineEdit()
         self.input.setPlaceholderText(texts["statutes.placeholder"])
         self.input.returnPressed.connect(self._submit)
-        self.input.textEdited.connect(lambda t: (composer.set_text(t), self.keyboard.sync()))
+        self.input.textEdited.connect(self._typed_elsewhere)
         layout.addWidget(self.input)
         laws = QGridLayout()
         for index, law in enumerate(("民法典", "劳动合同法", "法律援助法", "土地管理法")):
@@ -93,6 +93,10 @@ class StatuteScreen(QWidget):
         layout.addWidget(self.keyboard)
         self.back = button(texts["answer.back"], self.back_requested.emit, "secondary")
         layout.addWidget(self.back)
+
+    def _typed_elsewhere(self, text: str) -> None:
+        self.composer.set_text(text)
+        self.keyboard.sync()
 
     def _pick_law(self, law: str) -> None:
         self.composer.set_text(law + " ")

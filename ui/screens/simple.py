@@ -11,7 +11,6 @@ from kiosk.services import HUMAN_ROUTES, RATING_REASONS, RATINGS
 from kiosk.texts import Texts
 from ui.widgets import button, text_label
 
-
 LOW_RATINGS = ("neutral", "dissatisfied", "very_dissatisfied")
 
 
