@@ -6,7 +6,8 @@ Prints medians (and min/max) of several runs of:
 * real-time factor of streaming recognition, free and grammar mode;
 * end of speech → final result, with audio paced in real time as from a microphone;
 * time until a WAV is ready for a 100-character Chinese answer, uncached and cached;
-* ``Player.stop()`` → silence (the player process gone), on a PulseAudio null sink;
+* ``Player.stop()`` → the player process gone (its audio stream closed), on a
+  PulseAudio null sink;
 * ``ListenSession.cancel()`` → worker thread stopped.
 
 The model is ``--model``, else ``$QXL_MANDARIN_MODEL_DIR``, else the Korean test
@@ -46,7 +47,7 @@ from speech.synthesizer import CachedSynthesizer, EspeakSynthesizer, speech_rate
 ANSWER_100 = (
     "您好，用人单位与劳动者解除或者终止劳动合同的，应当依法向劳动者支付经济补偿。"
     "经济补偿按劳动者在本单位工作的年限，每满一年支付一个月工资的标准向劳动者支付。"
-    "具体金额请带上劳动合同到服务中心咨询。"
+    "具体金额请带上劳动合同到服务中心一楼窗口咨询。"
 )
 
 SPEECH = {
@@ -264,7 +265,8 @@ def bench_stop(runs: int, workdir: Path) -> None:
                 started = time.perf_counter()
                 player.stop()
                 times.append(time.perf_counter() - started)
-            print(f"  Player.stop() → silence ({backend}): {stats(times, 'ms', 1000, 1)}")
+            print(f"  Player.stop() → player process gone ({backend}): "
+                  f"{stats(times, 'ms', 1000, 1)}")
     finally:
         if old is None:
             os.environ.pop("PULSE_SERVER", None)

@@ -14,7 +14,9 @@ Modules, one job each:
 * :mod:`speech.commands` — wake phrases, commands and yes/no/choices, homophone-tolerant;
 * :mod:`speech.synthesizer` — text to WAV with a cache;
 * :mod:`speech.playback` — killable WAV playback;
-* :mod:`speech.pcm` — sample formats, levels, resampling.
+* :mod:`speech.pcm` — sample formats, levels, resampling;
+* :mod:`speech.settings` — the engines built from :class:`kiosk.config.SpeechSettings`;
+* :mod:`speech.errors` — :class:`SpeechUnavailable` and friends.
 
 Configuration comes from :class:`kiosk.config.SpeechSettings`; see
 :func:`speech.settings.components_from_settings`.

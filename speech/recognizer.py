@@ -243,6 +243,7 @@ class StreamingRecognizer:
         self._partial: list[str] = []
         self._finished = False
         self.audio_bytes = 0
+        self.piece_ms = 50
 
     @property
     def cancelled(self) -> bool:
@@ -253,20 +254,32 @@ class StreamingRecognizer:
         self._cancelled.set()
 
     def accept(self, pcm: bytes) -> str:
-        """Feed a chunk of PCM16 mono audio; returns the partial display text."""
-        if self._cancelled.is_set():
-            raise RecognitionCancelled("recognizer was cancelled")
+        """Feed a chunk of PCM16 mono audio; returns the partial display text.
+
+        The chunk goes to vosk in pieces of at most ``piece_ms`` so that a
+        ``cancel()`` from another thread is honoured between pieces: a vosk call
+        cannot be interrupted, and a short one keeps cancellation prompt.
+        """
+        piece = max(2, self.sample_rate * self.piece_ms // 1000 * 2)
         with self._lock:
             if self._finished:
                 raise RuntimeError("finish() was called; reset() before feeding more audio")
-            self.audio_bytes += len(pcm)
-            if self._kaldi.AcceptWaveform(pcm):
-                # vosk found an endpoint inside the utterance: keep that segment.
-                words = _words_of(self._kaldi.Result(), "text")
-                if words:
-                    self._segments.append(words)
-                self._partial = []
-            else:
+            at_endpoint = False
+            for start in range(0, len(pcm), piece):
+                if self._cancelled.is_set():
+                    raise RecognitionCancelled("recognizer was cancelled")
+                data = pcm[start : start + piece]
+                self.audio_bytes += len(data)
+                at_endpoint = bool(self._kaldi.AcceptWaveform(data))
+                if at_endpoint:
+                    # vosk found an endpoint inside the utterance: keep that segment.
+                    words = _words_of(self._kaldi.Result(), "text")
+                    if words:
+                        self._segments.append(words)
+                    self._partial = []
+            if self._cancelled.is_set():
+                raise RecognitionCancelled("recognizer was cancelled")
+            if not at_endpoint:
                 self._partial = _words_of(self._kaldi.PartialResult(), "partial")
             return self._display(self._all_words())
 

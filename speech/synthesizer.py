@@ -4,15 +4,23 @@
 ``espeak`` driver (libespeak-ng in-process, no process start per answer) and
 handles that driver's quirks:
 
-* ``runAndWait()`` can return without having written the file (seen on the
-  first call after start-up, and whenever the driver's queued state gets out
-  of step).  Every write goes to a temporary file that is checked to be a WAV
-  with samples before it is renamed into place; a failed write is retried,
-  then the ``espeak-ng`` command line (``-v VOICE -s RATE -w FILE``) is used.
-* ``setProperty("rate", …)`` is queued too, and ``runAndWait`` cancels what
-  is queued when espeak looks busy: the rate change can be lost, and the WAV
-  comes out at the previous rate.  We wait until espeak is idle after setting
-  voice and rate (see :meth:`_Pyttsx3State.wait_until_idle`).
+* ``runAndWait()`` can return without having written the file.  The cause:
+  the driver runs libespeak-ng in ``AUDIO_OUTPUT_RETRIEVAL`` mode, which is
+  *asynchronous*, and on the first call of a process (or whenever the
+  driver's command queue is out of step) its loop ends before synthesis does.
+  The WAV is then written later from espeak's thread, and if another save has
+  started by then, under the *other* file name.  So after ``runAndWait`` we
+  wait for the driver's "finished-utterance" notification, which comes after
+  the file is closed; if it never comes, pyttsx3 is not used again in this
+  process (a late write could land in a later file).
+* ``setProperty("rate", …)`` is queued the same way, and ``runAndWait``
+  cancels whatever is still queued when espeak looks busy: the rate change
+  is lost and the WAV comes out at the previous rate (elderly mode would
+  silently not be slower).  We wait until espeak is idle after setting voice
+  and rate (see :meth:`_Pyttsx3State.wait_until_idle`).
+* Every write goes to a temporary file that must be a WAV with samples before
+  it is renamed into place; a failed write is retried, then the ``espeak-ng``
+  command line (``-v VOICE -s RATE -w FILE``) is used.
 * An unknown voice does not fail: the driver reports the error on its "error"
   topic and carries on with the previous voice.  We listen on that topic and
   treat it as a failed write.
@@ -44,7 +52,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -182,7 +190,7 @@ class EspeakSynthesizer:
         wav_path = Path(wav_path)
         wav_path.parent.mkdir(parents=True, exist_ok=True)
         self.failures = []
-        attempts: list[tuple[str, Any]] = []
+        attempts: list[tuple[str, Callable[[str, Path, int], None]]] = []
         if self.use_pyttsx3:
             attempts += [("pyttsx3", self._pyttsx3_write)] * max(0, self.pyttsx3_attempts)
         attempts.append(("espeak-ng", self._cli_write))

@@ -138,29 +138,40 @@ class SearchEngine:
 
     def _pinyin_positions(self, norm: str) -> list[tuple[str, ...]]:
         positions: list[tuple[str, ...]] = analyzer.pinyin_pairs(norm)
-        for part in analyzer.latin_query_parts(norm):
-            if set(part) & _VOWELS:
-                syllables = analyzer.segment_pinyin(part, self.kb.pinyin_syllables)
-                if syllables and len(syllables) >= 2:
-                    fuzzy = [analyzer.fuzzy_syllable(s) for s in syllables]
-                    positions.extend((a + b,) for a, b in itertools.pairwise(fuzzy))
+        # Typed pinyin: consecutive Latin words form one stream of syllables, so
+        # "bei pian le" reads like "beipianle" (residents type a space per syllable).
+        stream: list[str] = []
+        for part in [*analyzer.latin_query_parts(norm), ""]:
+            syllables = (analyzer.segment_pinyin(part, self.kb.pinyin_syllables)
+                         if set(part) & _VOWELS else None)
+            if syllables:
+                stream.extend(analyzer.fuzzy_syllable(s) for s in syllables)
+                continue
+            positions.extend((a + b,) for a, b in itertools.pairwise(stream))
+            stream = []
         return positions
 
     def _initials(self, norm: str) -> list[str]:
         return [p for p in analyzer.latin_query_parts(norm)
                 if 2 <= len(p) <= 8 and not set(p) & _VOWELS]
 
-    def _recall_terms(self, terms: list[str], df: dict[str, int], limit: int) -> list[str]:
-        """The terms worth a posting-list read: known to the index, rarest first.
+    def _recall_clause(self, columns: str, terms: list[str], df: dict[str, int],
+                       limit: int) -> str | None:
+        """An FTS5 clause over ``columns`` worth a posting-list read.
 
-        FTS5 scores every row that matches any term, so a term in a large share of the
-        entries costs much and tells little; such terms are kept only among the few
-        rarest.  The re-rank still counts every term of the question.
+        FTS5 scores every row that matches, so a term found in a large share of the
+        entries costs much and tells little.  Rare terms are OR-ed (rarest first);
+        when a question has only common terms they are AND-ed instead, which keeps
+        the rows to score few.  The re-rank still counts every term of the question.
         """
         known = sorted({t for t in terms if df.get(t, 0) > 0}, key=lambda t: df[t])
         common = max(50, int(self._n * COMMON_TERM_SHARE))
-        keep = [t for t in known if df[t] <= common]
-        return keep[:limit] if keep else known[:ALWAYS_KEEP]
+        rare = [t for t in known if df[t] <= common][:limit]
+        if rare:
+            return f"{columns} : (" + " OR ".join(map(_fts_quote, rare)) + ")"
+        if known:
+            return f"{columns} : (" + " AND ".join(map(_fts_quote, known[:ALWAYS_KEEP])) + ")"
+        return None
 
     # --- search --------------------------------------------------------------------
     def search(self, query: str, top: int = 5) -> SearchResponse:
@@ -179,26 +190,22 @@ class SearchEngine:
         # Recall terms: words and synonym expansions; pinyin bigrams of every adjacent
         # pair already stand in for character bigrams, whatever the segmenter did.
         word_df = self._df("words", [c.label for c in concepts] + expansion)
-        word_terms = self._recall_terms(
-            [c.label for c in concepts if len(c.alternatives) == 1] + expansion, word_df, MAX_WORD_TERMS)
+        word_terms = [c.label for c in concepts if len(c.alternatives) == 1] + expansion
         py_df = self._df("py", [g for pos in positions for g in pos])
-        py_terms = self._recall_terms([g for pos in positions for g in pos], py_df, MAX_PINYIN_TERMS)
-
-        clauses = []
-        if word_terms:
-            clauses.append("{title_q alts kw} : (" + " OR ".join(map(_fts_quote, word_terms)) + ")")
-        if py_terms:
-            clauses.append("py : (" + " OR ".join(map(_fts_quote, py_terms)) + ")")
-        if initials:
-            clauses.append("ini : (" + " OR ".join(map(_fts_quote, initials)) + ")")
-        if not clauses:
+        py_terms = [g for pos in positions for g in pos]
+        clauses = [
+            self._recall_clause("{title_q alts kw}", word_terms, word_df, MAX_WORD_TERMS),
+            self._recall_clause("py", py_terms, py_df, MAX_PINYIN_TERMS),
+            ("ini : (" + " OR ".join(map(_fts_quote, initials)) + ")") if initials else None,
+        ]
+        if not any(clauses):
             return SearchResponse(query, False, [], _ms(started), self.threshold)
 
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         rows = self.kb.db.execute(
             f"SELECT rowid, -bm25(entry_index, {weights}) FROM entry_index "
             f"WHERE entry_index MATCH ? ORDER BY bm25(entry_index, {weights}) LIMIT ?",
-            (" OR ".join(clauses), CANDIDATES)).fetchall()
+            (" OR ".join(c for c in clauses if c), CANDIDATES)).fetchall()
         answer_terms = list(dict.fromkeys([c.label for c in concepts] + expansion))[:MAX_WORD_TERMS]
         if len(rows) < CANDIDATES // 4 and answer_terms:
             # Too little on the question side: look in the answers too, at a discount.
