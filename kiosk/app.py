@@ -14,9 +14,11 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
+from kiosk.datadir import DataDir
 from kiosk.logsetup import configure_logging, get_logger
 from kiosk.services import KioskServices
 from kiosk.texts import load_texts
+from kiosk.voice import VoiceEngines
 from offline_cache.kb_store import KnowledgeBaseUnavailable
 from offline_cache.outbox import OutboxError
 from ui.main_window import MainWindow
@@ -47,9 +49,13 @@ def build_window(settings: Settings, windowed: bool = False) -> MainWindow:
     except (KnowledgeBaseUnavailable, OutboxError, OSError) as exc:
         reason = str(exc)
         log.error("out of service: %s", reason)
+    engines = None
+    if services is not None and settings.speech.enabled:
+        engines = VoiceEngines(settings.speech, DataDir(settings.data_dir).cache_dir)
     return MainWindow(texts, services, reason, settings.ui.idle_timeout_s,
                       settings.ui.idle_countdown_s, kiosk_mode=not (windowed or settings.ui.windowed),
-                      pin_hash=settings.ui.technician_pin_hash)
+                      pin_hash=settings.ui.technician_pin_hash, voice_engines=engines,
+                      robot=settings.device.role == "robot")
 
 
 def run_app(settings: Settings, windowed: bool = False) -> int:

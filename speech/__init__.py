@@ -15,11 +15,10 @@ Modules, one job each:
 * :mod:`speech.synthesizer` — text to WAV with a cache;
 * :mod:`speech.playback` — killable WAV playback;
 * :mod:`speech.pcm` — sample formats, levels, resampling;
-* :mod:`speech.settings` — the engines built from :class:`kiosk.config.SpeechSettings`;
 * :mod:`speech.errors` — :class:`SpeechUnavailable` and friends.
 
-Configuration comes from :class:`kiosk.config.SpeechSettings`; see
-:func:`speech.settings.components_from_settings`.
+The kiosk builds these engines from its settings in :mod:`kiosk.voice`; this
+package knows nothing of the kiosk.
 """
 
 from speech.audio_source import AudioSource, MicrophoneSource, WavFileSource

@@ -27,9 +27,11 @@ from kiosk.services import KioskServices
 from kiosk.session import Session
 from kiosk.technician import PinGate
 from kiosk.texts import Texts
+from kiosk.voice import VoiceEngines
 from offline_cache.kb_schema import Entry
 from offline_cache.kb_store import StoredArticle
 from offline_cache.search.engine import QueryRejected, SearchResponse
+from speech import CommandMatch, Intent
 from ui.screens.answer import AnswerScreen
 from ui.screens.ask import AskScreen
 from ui.screens.browse import StatuteScreen, TopicsScreen
@@ -46,6 +48,7 @@ from ui.screens.takeaway import TakeAwayScreen
 from ui.screens.technician import PinScreen, TechnicianScreen
 from ui.style import ELDERLY, NORMAL, stylesheet
 from ui.tasks import TaskRunner
+from ui.voice import Turn, VoiceController
 
 log = get_logger("ui")
 
@@ -75,6 +78,8 @@ class MainWindow(QMainWindow):
         countdown_s: int = 15,
         kiosk_mode: bool = True,
         pin_hash: str = "",
+        voice_engines: VoiceEngines | None = None,
+        robot: bool = False,
     ) -> None:
         super().__init__()
         self.texts = texts
@@ -89,6 +94,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._apply_theme(elderly=False)
         self._corner_taps: list[float] = []
+        self.robot = robot
+        self.voice: VoiceController | None = None
+        self._voice_choices: list[str] = []
+        self._voice_pending_search = False
+        self._awaiting_confirmation = False
+        self._last_spoken = ""
+        self.voice_prompt = ""  # the last thing the kiosk said, shown for tests and staff
         self.pin_gate = PinGate(pin_hash)
 
         self.out_of_service = OutOfServiceScreen(texts)
@@ -137,6 +149,12 @@ class MainWindow(QMainWindow):
         self.countdown_timer.setInterval(1000)
         self.countdown_timer.timeout.connect(self._tick_countdown)
         self.go(self.idle)
+        if voice_engines is not None:
+            self.voice = VoiceController(voice_engines, self.tasks, self)
+            self._wire_voice(self.voice)
+            self.voice.start()
+        else:
+            self._voice_available(False, "voice not configured")
 
     def _add_screen(self, screen: QWidget) -> None:
         """Put a screen in the stack inside a frame that scrolls only if the display is
@@ -178,6 +196,16 @@ class MainWindow(QMainWindow):
         self.rate.skipped.connect(lambda: self.reset_session("end_button"))
         self.still_there.still_here.connect(self._resume)
 
+    def _wire_voice(self, voice: VoiceController) -> None:
+        voice.available.connect(self._voice_available)
+        voice.partial.connect(self._voice_partial)
+        voice.question.connect(self._voice_question)
+        voice.matched.connect(self._voice_matched)
+        voice.nothing_heard.connect(self._voice_nothing_heard)
+        voice.speaking.connect(self._voice_speaking)
+        self.ask.voice_requested.connect(self.start_voice_question)
+        self.answer.read_aloud_requested.connect(self.speak)
+
     def go(self, screen: QWidget) -> None:
         if screen is getattr(self, "human", None):
             self.human.reset()
@@ -202,6 +230,8 @@ class MainWindow(QMainWindow):
             self.go(self.statutes)
         elif target == "human":
             self.go(self.human)
+        elif target == "voice":
+            self.start_voice_question()
         elif target.startswith("entry:"):
             self.open_entry(target.removeprefix("entry:"))
         else:
@@ -217,10 +247,10 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(stylesheet(ELDERLY if elderly else NORMAL))
 
     # --- asking ------------------------------------------------------------------
-    def search(self, question: str) -> None:
+    def search(self, question: str, source: str = "touch") -> None:
         services, session = self.services, self.session
         assert services is not None
-        self.tasks.run("search", lambda: services.ask(session, question),
+        self.tasks.run("search", lambda: services.ask(session, question, source=source),
                        self._show_response, self._search_failed)
 
     def suggest(self, partial_question: str) -> None:
@@ -233,6 +263,8 @@ class MainWindow(QMainWindow):
         self.ask.show_response(response, final)
         if final:
             self.event_recorded.emit("question_asked")
+            if self._voice_pending_search:
+                self._confirm_by_voice(response)
         self.results_shown.emit()
 
     def _search_failed(self, error: BaseException) -> None:
@@ -277,6 +309,112 @@ class MainWindow(QMainWindow):
     def _took_away(self, take: Any) -> None:
         self.takeaway.show_takeaway(take)
         self.event_recorded.emit("handoff")
+
+    # --- voice -------------------------------------------------------------------
+    def start_voice_question(self) -> None:
+        """The microphone button (booth) or the wake phrase (robot): listen for a question."""
+        if self.voice is None or not self.voice.ready:
+            self.ask.show_message("voice.unavailable")
+            return
+        if self.current() in (self.idle, None):
+            self.start_session()
+        self.ask.reset()
+        self.go(self.ask)
+        self.ask.show_message("voice.listening")
+        self.voice.listen(Turn.QUESTION)
+
+    def _voice_available(self, ok: bool, reason: str) -> None:
+        if self.services is None:
+            return
+        for btn in (self.home.voice, self.ask.voice):
+            btn.setEnabled(ok)
+            btn.setText(self.texts["home.voice" if btn is self.home.voice else "voice.speak"]
+                        if ok else self.texts["voice.unavailable"])
+        if ok and self.voice is not None and self.services is not None:
+            # Frequent answers and prompts are synthesized ahead, so they start at once.
+            kb, engines = self.services.kb, self.voice.engines
+            texts = [e.short_answer for i in HOT_QUESTION_IDS if (e := kb.entry(i)) is not None]
+            texts += [self.texts[k] for k in ("voice.not_this", "voice.nothing_heard", "ask.no_results")]
+            self.tasks.run("voice-prewarm", lambda: engines.prewarm(texts), lambda _n: None,
+                           lambda e: log.warning("prewarming speech failed: %s", e))
+        if ok and self.robot:
+            self._listen_for_wake()
+
+    def _voice_partial(self, text: str) -> None:
+        if self.current() is self.ask and not self._awaiting_confirmation:
+            self.ask.input.setText(text)
+
+    def _voice_question(self, text: str) -> None:
+        self.ask.set_question(text)
+        self._voice_pending_search = True
+        self.search(text, source="voice")
+
+    def _confirm_by_voice(self, response: SearchResponse) -> None:
+        """Read the closest question back and listen for 是 / 不是 / 第N个."""
+        self._voice_pending_search = False
+        self._voice_choices = [r.entry_id for r in response.results[:3]]
+        if not self._voice_choices:
+            self.speak(self.texts["ask.no_results"])
+            return
+        self._awaiting_confirmation = True
+        self.speak(self.texts.format("voice.did_you_mean", title=response.results[0].title))
+
+    def _voice_speaking(self, speaking: bool) -> None:
+        if speaking or self.voice is None:
+            return
+        if self._awaiting_confirmation:
+            self.voice.listen(Turn.CONFIRM, choices=len(self._voice_choices))
+        elif self.robot:
+            self._listen_for_wake()
+
+    def _voice_matched(self, match: CommandMatch | None) -> None:
+        confirming, self._awaiting_confirmation = self._awaiting_confirmation, False
+        if match is None:
+            if confirming:
+                self.speak(self.texts["voice.not_this"])
+            elif self.robot:
+                self._listen_for_wake()
+            return
+        intent = match.intent
+        if confirming and intent in (Intent.YES, Intent.CHOICE):
+            index = (match.index or 0) if intent is Intent.CHOICE else 0
+            if index < len(self._voice_choices):
+                self.open_entry(self._voice_choices[index])
+                if self.answer.entry is not None:
+                    self.speak(self.answer.entry.short_answer)
+            return
+        if intent is Intent.NO:
+            self.speak(self.texts["voice.not_this"])
+        elif intent is Intent.WAKE:
+            self.start_voice_question()
+        elif intent is Intent.BACK:
+            self.go(self.ask if self.current() is self.answer else self.home)
+        elif intent is Intent.REPEAT and self._last_spoken:
+            self.speak(self._last_spoken)
+        elif intent is Intent.PRINT and self.answer.entry is not None:
+            self.take_away(self.answer.entry.id)
+        elif intent is Intent.HUMAN:
+            self.go(self.human)
+        elif intent is Intent.STOP and self.voice is not None:
+            self.voice.stop_speaking()
+        if self.robot and intent is not Intent.WAKE:
+            self._listen_for_wake()
+
+    def _voice_nothing_heard(self) -> None:
+        self._awaiting_confirmation = False
+        if self.current() is self.ask:
+            self.ask.show_message("voice.nothing_heard")
+        if self.robot:
+            self._listen_for_wake()
+
+    def _listen_for_wake(self) -> None:
+        if self.voice is not None and self.voice.ready:
+            self.voice.listen(Turn.WAKE)
+
+    def speak(self, text: str) -> None:
+        if self.voice is not None and self.voice.ready:
+            self._last_spoken = self.voice_prompt = text
+            self.voice.speak(text, elderly=self.session.elderly_mode)
 
     # --- people and events -------------------------------------------------------
     def request_human(self, route: str) -> None:
@@ -342,6 +480,10 @@ class MainWindow(QMainWindow):
         self.tasks.cancel("search")
         self.tasks.cancel("statutes")
         self.tasks.cancel("print")
+        self._voice_pending_search = self._awaiting_confirmation = False
+        if self.voice is not None:
+            self.voice.cancel()
+            self.voice.stop_speaking()
         old = self.session
         services = self.services
         self.tasks.run("session-end", lambda: services.end_session(old, reason),
@@ -359,16 +501,25 @@ class MainWindow(QMainWindow):
         self.home.elderly.setText(self.texts["home.elderly_on"])
         self.go(self.idle)
         self.session_reset.emit(reason)
+        if self.robot:
+            self._listen_for_wake()
 
     # --- inactivity and the hidden corner ----------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent) \
-                and watched is self.windowHandle():
-            self._count_corner_tap(event.position().toPoint())
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            if watched is self.windowHandle():
+                self._count_corner_tap(event.position().toPoint())
+            if self.voice is not None and self._is_mine(watched):
+                self._awaiting_confirmation = False  # barge-in: any touch silences the kiosk
+                self.voice.stop_speaking()
         if (event.type() in _ACTIVITY_EVENTS and self.services is not None
                 and self.current() not in (self.idle, self.still_there, self.pin, self.technician)):
             self.idle_timer.start(self._idle_timeout_ms)
         return super().eventFilter(watched, event)
+
+    def _is_mine(self, watched: QObject) -> bool:
+        return watched is self.windowHandle() or (
+            isinstance(watched, QWidget) and watched.window() is self)
 
     def _count_corner_tap(self, pos: QPoint) -> None:
         if pos.x() > CORNER_PX or pos.y() > CORNER_PX:
@@ -407,6 +558,9 @@ class MainWindow(QMainWindow):
         status = self.services.status() if self.services else []
         if self.unavailable_reason:
             status.insert(0, ("OUT OF SERVICE", self.unavailable_reason))
+        voice = self.voice
+        status.append(("voice", "ready" if voice and voice.ready else
+                       f"unavailable: {voice.reason if voice else 'not configured'}"))
         self.technician.show_status(status, RING_BUFFER.lines())
         self.go(self.technician)
 
@@ -426,6 +580,8 @@ class MainWindow(QMainWindow):
         if self.kiosk_mode and not self.technician_exit_allowed:
             event.ignore()
             return
+        if self.voice is not None:
+            self.voice.shutdown()
         self.tasks.shutdown()
         event.accept()
 

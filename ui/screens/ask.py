@@ -25,6 +25,7 @@ class AskScreen(QWidget):
     entry_chosen = Signal(str)
     human_requested = Signal()
     topics_requested = Signal()
+    voice_requested = Signal()
     back_requested = Signal()
 
     def __init__(self, texts: Texts, hot: list[tuple[str, str]], composer: PinyinComposer,
@@ -51,10 +52,11 @@ class AskScreen(QWidget):
         self.keyboard.submitted.connect(self.submit)
         layout.addWidget(self.keyboard)
         bottom = QHBoxLayout()
+        self.voice = button(texts["voice.speak"], self.voice_requested.emit)
         self.topics = button(texts["ask.browse_topics"], self.topics_requested.emit, "secondary")
         self.human = button(texts["answer.human"], self.human_requested.emit, "secondary")
         self.back = button(texts["answer.back"], self.back_requested.emit, "secondary")
-        for w in (self.topics, self.human, self.back):
+        for w in (self.voice, self.topics, self.human, self.back):
             bottom.addWidget(w)
         layout.addLayout(bottom)
         self._suggest_timer = QTimer(self)
