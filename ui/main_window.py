@@ -506,16 +506,20 @@ class MainWindow(QMainWindow):
 
     # --- inactivity and the hidden corner ----------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+        # Called for every event of the application: keep the common path short.
+        kind = event.type()
+        if kind not in _ACTIVITY_EVENTS:
+            return False
+        if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
             if watched is self.windowHandle():
                 self._count_corner_tap(event.position().toPoint())
             if self.voice is not None and self._is_mine(watched):
                 self._awaiting_confirmation = False  # barge-in: any touch silences the kiosk
                 self.voice.stop_speaking()
-        if (event.type() in _ACTIVITY_EVENTS and self.services is not None
-                and self.current() not in (self.idle, self.still_there, self.pin, self.technician)):
+        if self.services is not None and self.current() not in (
+                self.idle, self.still_there, self.pin, self.technician):
             self.idle_timer.start(self._idle_timeout_ms)
-        return super().eventFilter(watched, event)
+        return False
 
     def _is_mine(self, watched: QObject) -> bool:
         return watched is self.windowHandle() or (

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 MIN_TARGET_PX = 64
+WidgetT = TypeVar("WidgetT", bound=QWidget)
 
 
 def text_label(text: str = "", name: str = "", selectable: bool = False) -> QLabel:
@@ -49,7 +51,7 @@ class ScrollPage(QScrollArea):
         # measured to swallow taps on buttons after a scroll (tests/test_ui_flows.py).
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
-    def add(self, widget: QWidget) -> QWidget:
+    def add(self, widget: WidgetT) -> WidgetT:
         """Append a widget and show it now (children added to a visible parent are
         otherwise shown only on the next event-loop turn)."""
         self.column.addWidget(widget)
