@@ -41,6 +41,7 @@ def stylesheet(theme: Theme) -> str:
               font-size: {theme.body_pt}pt; }}
     QLabel#title {{ font-size: {theme.title_pt}pt; font-weight: bold; }}
     QLabel#shortAnswer {{ font-size: {theme.answer_pt}pt; font-weight: bold; }}
+    QLabel#tip {{ font-size: {theme.answer_pt}pt; }}
     QLabel#muted {{ color: {theme.muted}; font-size: {max(theme.body_pt - 4, 18)}pt; }}
     QPushButton {{ background: {theme.accent}; color: {theme.accent_text}; border: none;
                    border-radius: 12px; padding: 12px 20px;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.texts import Texts
 from ui.widgets import button, text_label
@@ -40,7 +40,9 @@ class HomeScreen(QWidget):
         self.tiles = {}
         for index, (key, target) in enumerate(TILES):
             tile = button(texts[key], partial(self.chosen.emit, target), "tile")
-            tile.setMinimumHeight(140)
+            tile.setMinimumHeight(120)
+            # Tiles take the free height: bigger targets, no empty band on tall screens.
+            tile.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             self.tiles[target] = tile
             grid.addWidget(tile, index // 2, index % 2)
         layout.addLayout(grid, 1)

@@ -27,7 +27,7 @@ class IdleScreen(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tip_kind = text_label("", "muted")
         self.tip_title = text_label("", "title")
-        self.tip_text = text_label("")
+        self.tip_text = text_label("", "tip")
         self.start = text_label(texts["idle.touch_to_start"], "shortAnswer")
         self.start.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
