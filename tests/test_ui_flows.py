@@ -309,3 +309,26 @@ def test_take_away_shows_the_qr_of_the_recorded_handoff(qtbot: QtBot, settings_f
     token = url.rsplit("/", 1)[1]
     assert hashlib.sha256(token.encode()).hexdigest() in payload
     assert token not in payload
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("theme_name", ["NORMAL", "ELDERLY"])
+def test_colours_meet_the_contrast_guidance(theme_name: str) -> None:
+    from ui import style
+
+    theme = getattr(style, theme_name)
+    pairs = [(theme.foreground, theme.background), (theme.muted, theme.background),
+             (theme.accent_text, theme.accent), (theme.foreground, "#E3E8EF")]  # secondary buttons
+    for fg, bg in pairs:
+        assert contrast(fg, bg) >= 4.5, (theme_name, fg, bg, contrast(fg, bg))
+    assert theme.body_pt >= 18 and (theme_name == "NORMAL" or theme.body_pt >= 30)

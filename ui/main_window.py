@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
 
         kb = services.kb
         hot = [(i, e.title) for i in HOT_QUESTION_IDS if (e := kb.entry(i)) is not None]
-        self.idle = IdleScreen(texts, kb.tips())
+        self.idle = IdleScreen(texts, kb.tips(), robot=robot)
         self.home = HomeScreen(texts)
         self.ask = AskScreen(texts, hot, PinyinComposer(kb.words_for_pinyin))
         self.answer = AnswerScreen(texts, kb)
@@ -360,7 +360,11 @@ class MainWindow(QMainWindow):
         self.speak(self.texts.format("voice.did_you_mean", title=response.results[0].title))
 
     def _voice_speaking(self, speaking: bool) -> None:
-        if speaking or self.voice is None:
+        if self.voice is None:
+            return
+        if speaking:
+            if self.robot:  # the wake phrase or 停 interrupts the robot while it talks
+                self.voice.listen(Turn.WAKE, keep_speaking=True)
             return
         if self._awaiting_confirmation:
             self.voice.listen(Turn.CONFIRM, choices=len(self._voice_choices))
@@ -386,7 +390,7 @@ class MainWindow(QMainWindow):
         if intent is Intent.NO:
             self.speak(self.texts["voice.not_this"])
         elif intent is Intent.WAKE:
-            self.start_voice_question()
+            self.start_voice_question()  # stops any speech first (barge-in)
         elif intent is Intent.BACK:
             self.go(self.ask if self.current() is self.answer else self.home)
         elif intent is Intent.REPEAT and self._last_spoken:

@@ -79,13 +79,14 @@ class VoiceController(QObject):
         self.available.emit(False, self.reason)
 
     # --- listening ---------------------------------------------------------------
-    def listen(self, turn: Turn, choices: int = 3) -> bool:
+    def listen(self, turn: Turn, choices: int = 3, keep_speaking: bool = False) -> bool:
         """Start a listening turn.  Making a recognizer takes ~0.1 s, so the turn is
         set up on a short-lived thread and the GUI thread returns at once."""
         if not self.ready:
             return False
         self.cancel()
-        self.stop_speaking()
+        if not keep_speaking:
+            self.stop_speaking()
         with self._lock:
             self._generation += 1
             generation = self._generation

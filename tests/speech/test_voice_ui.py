@@ -150,3 +150,24 @@ def test_missing_microphone_is_reported_and_touch_keeps_working(
     window.ask.set_question("老板不给工资")
     with qtbot.waitSignal(window.event_recorded, timeout=5_000):
         window.ask.submit()
+
+
+def test_robot_listens_for_its_wake_phrase(qtbot: QtBot, tmp_path: Path, kb_bundle: Path,
+                                           ko_model_dir: Path, ko_clip: Callable[..., Path],
+                                           pulse_env: str) -> None:
+    wav = ko_clip("안녕하세요", lead_s=0.5, trail_s=1.0)
+    window = make_window(qtbot, voice_config(tmp_path, kb_bundle, ko_model_dir, wav, role="robot"))
+    voice = window.voice
+    assert voice is not None
+    listening: list[bool] = []
+    voice.listening.connect(listening.append)
+    qtbot.waitUntil(lambda: voice.ready, timeout=60_000)
+    qtbot.waitUntil(lambda: True in listening, timeout=5_000)  # no touch needed
+    assert "青小律" in visible_text(window.idle)
+    assert window.current() is window.idle
+    wake = voice.engines.matcher.match_wake("小律小律")
+    assert wake is not None and wake.intent is Intent.WAKE
+    voice.matched.emit(wake)
+    assert window.current() is window.ask
+    assert "我在听" in window.ask.status.text()
+    voice.shutdown()

@@ -16,7 +16,8 @@ ROTATE_MS = 8000
 class IdleScreen(QWidget):
     touched = Signal()
 
-    def __init__(self, texts: Texts, tips: list[Tip], parent: QWidget | None = None) -> None:
+    def __init__(self, texts: Texts, tips: list[Tip], robot: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._texts = texts
         self._tips = tips
@@ -28,7 +29,8 @@ class IdleScreen(QWidget):
         self.tip_kind = text_label("", "muted")
         self.tip_title = text_label("", "title")
         self.tip_text = text_label("", "tip")
-        self.start = text_label(texts["idle.touch_to_start"], "shortAnswer")
+        self.start = text_label(texts["idle.touch_or_speak" if robot else "idle.touch_to_start"],
+                                "shortAnswer")
         self.start.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
         layout.addStretch(1)
