@@ -56,6 +56,8 @@ bench: venv
 	$(BIN)/python benchmarks/search_quality.py
 	$(BIN)/python benchmarks/search_speed.py
 	$(BIN)/python benchmarks/slip_bench.py
+	$(BIN)/python benchmarks/speech_bench.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/ui_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
