@@ -19,7 +19,7 @@ from kiosk.printing.text import MORE_NOTE, shorten
 from offline_cache.kb_schema import Entry
 
 HEADING = "青小律 · 公共法律服务"
-HOTLINE = ("免费法律咨询：拨打 12348 ", "公共法律服务热线")
+HOTLINE = ("法律咨询请拨打 12348 ", "公共法律服务热线")
 DISCLAIMER = "仅供参考，不构成法律意见"
 QR_CAPTION = "扫码查看完整内容，或转给值班律师"
 LAWYER_NOTE = "这类问题建议找律师：请把本条交给值班律师，或拨打 12348。"
