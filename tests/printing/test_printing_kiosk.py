@@ -85,3 +85,26 @@ def test_paper_out_falls_back_to_the_screen_and_still_records(
     assert "paper out" in take.printed.reason_for_technician
     assert take.printed.resident_message  # a calm sentence; the QR is on screen
     assert recorded_hash(svc) == token_hash(take)  # the on-screen QR still leads to a recorded case
+
+
+def test_print_test_command_for_technicians(tmp_path: Path, network_printer: Callable[..., object],
+                                            escpos_parse: Callable[[bytes], object],
+                                            qr_of: Callable[[Image.Image], list[str]]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    printer = network_printer()
+    config = tmp_path / "k.toml"
+    config.write_text(f'[paths]\ndata_dir = "{tmp_path / "data"}"\n[printer]\nkind = "escpos-network"\n'
+                      f'address = "{printer.address}"\npaper = "58mm"\n')  # type: ignore[attr-defined]
+    run = [sys.executable, "-m", "kiosk.cli", "--config", str(config), "print-test"]
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("OK")
+    job = escpos_parse(bytes(printer.received[0]))  # type: ignore[attr-defined]
+    assert qr_of(job.image())  # type: ignore[attr-defined]
+    config.write_text(config.read_text().replace(printer.address, "127.0.0.1:9"))  # type: ignore[attr-defined]
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("FAILED:") and "127.0.0.1:9" in proc.stdout
