@@ -10,7 +10,13 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QMessageLogContext,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
@@ -39,6 +45,18 @@ def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> N
     qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
 
 
+def install_qt_translations(app: QApplication, locale: str) -> bool:
+    """Qt's own strings (context menus, dialogs) in the resident's language; ours come
+    from :mod:`kiosk.texts`."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{locale}", folder):
+        app.installTranslator(translator)
+        return True
+    log.warning("no Qt translation qtbase_%s in %s", locale, folder)
+    return False
+
+
 def build_window(settings: Settings, windowed: bool = False) -> MainWindow:
     """Open services and build the window; used by :func:`run_app` and by tests."""
     texts = load_texts(settings.device.locale)
@@ -63,6 +81,7 @@ def run_app(settings: Settings, windowed: bool = False) -> int:
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    install_qt_translations(app, settings.device.locale)
     window = build_window(settings, windowed)
     if window.kiosk_mode:
         window.showFullScreen()

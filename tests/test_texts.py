@@ -17,3 +17,13 @@ def test_placeholders_format() -> None:
     texts = load_texts("zh_CN")
     assert "12" in texts.format("reset.countdown", seconds=12)
     assert "2026.11.26-abc" in texts.format("app.kb_version", version="2026.11.26-abc")
+
+
+def test_qt_own_strings_are_translated(qapp: object) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import install_qt_translations
+
+    assert isinstance(qapp, QApplication)
+    assert install_qt_translations(qapp, "zh_CN")
+    assert QApplication.translate("QLineEdit", "&Undo") != "&Undo"

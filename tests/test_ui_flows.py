@@ -181,6 +181,7 @@ def test_inactivity_reset_leaves_nothing_behind(qtbot: QtBot, settings_file: Pat
     # Nothing of the visit survives: widgets, composer, session, answer, theme.
     for line in window.findChildren(QLineEdit):
         assert line.text() == ""
+        assert not line.isUndoAvailable()  # ctrl-z must not bring the question back
     assert window.ask.composer.display == ""
     assert window.answer.entry is None
     everything = visible_text(window) + "".join(b.text() for b in window.findChildren(QPushButton))

@@ -128,6 +128,6 @@ class AskScreen(QWidget):
         self._suggest_timer.stop()
         self.composer.clear()
         self.keyboard.sync()
-        self.input.clear()
+        self.input.setText("")  # unlike clear(), also empties the undo history
         self.status.clear()
         self.show_hot()

@@ -120,5 +120,5 @@ class StatuteScreen(QWidget):
     def reset(self) -> None:
         self.composer.clear()
         self.keyboard.sync()
-        self.input.clear()
+        self.input.setText("")  # unlike clear(), also empties the undo history
         self.page.clear()
