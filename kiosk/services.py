@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kiosk.config import Settings
 from kiosk.datadir import DataDir
-from kiosk.logsetup import get_logger
+from kiosk.logsetup import get_logger, redact
 from kiosk.printing import Handoff, PrintResult, build_slip, handoff_event_payload, make_printer
 from kiosk.session import Session
 from offline_cache.kb_schema import Entry
@@ -63,7 +63,7 @@ class KioskServices:
         session.questions.append(question)
         self.outbox.append("question_asked", {
             "session": session.id,
-            "text": response.query,
+            "text": redact(response.query),
             "source": source,
             "answered": response.answered,
             "results": [r.entry_id for r in response.results],
@@ -123,7 +123,7 @@ class KioskServices:
         return self.outbox.append("human_help_requested", {
             "session": session.id, "route": route,
             "entries": list(dict.fromkeys(session.viewed_entries)),
-            "questions": session.questions[-3:],
+            "questions": [redact(q) for q in session.questions[-3:]],
         }, self.device_id)
 
     def request_callback(self, session: Session, phone: str, consent: bool) -> Event:
@@ -153,7 +153,10 @@ class KioskServices:
         entry = self.kb.entry(entry_id)
         if entry is None:
             raise ValueError(f"no entry {entry_id!r}")
-        question = session.questions[-1] if session.questions else entry.question
+        # A resident may type a phone or ID number into a question: it is masked before
+        # the question goes onto paper or into an event (contact data is only ever
+        # taken with consent, sealed, through request_callback).
+        question = redact(session.questions[-1]) if session.questions else entry.question
         handoff = Handoff.create(self.settings.sync.server_url, question, [entry.id], entry.topic)
         event = handoff_event_payload(handoff)
         self.outbox.append(event["type"], event["payload"], self.device_id,

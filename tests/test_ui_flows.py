@@ -333,3 +333,18 @@ def test_colours_meet_the_contrast_guidance(theme_name: str) -> None:
     for fg, bg in pairs:
         assert contrast(fg, bg) >= 4.5, (theme_name, fg, bg, contrast(fg, bg))
     assert theme.body_pt >= 18 and (theme_name == "NORMAL" or theme.body_pt >= 30)
+
+
+def test_numbers_typed_into_a_question_are_masked_in_events(qtbot: QtBot, settings_file: Path) -> None:
+    window = make_window(qtbot, settings_file)
+    start(qtbot, window)
+    tap(qtbot, window.home.tiles["ask"])
+    type_chinese(window.ask.input, "老板欠我工资 我电话13912345678 身份证63010219800101123X")
+    with qtbot.waitSignal(window.event_recorded, timeout=5000):
+        window.ask.submit()
+    window.open_entry("labour.unpaid-wages")
+    with qtbot.waitSignal(window.event_recorded, timeout=10_000):
+        tap(qtbot, window.answer.print)
+    raw = "".join(payload for _kind, payload in events(window))
+    assert "13912345678" not in raw and "63010219800101123X" not in raw
+    assert "老板欠我工资" in raw
