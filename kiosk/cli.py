@@ -66,12 +66,6 @@ def _cmd_kb_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_questions(args: argparse.Namespace) -> list[str] | None:
-    if args.question == "-":
-        return None
-    return [args.question]
-
-
 def _cmd_ask(args: argparse.Namespace) -> int:
     from kiosk.knowledge import open_search
     from offline_cache.kb_store import KnowledgeBaseUnavailable

@@ -79,11 +79,6 @@ def _join(tokens: Iterable[str]) -> str:
     return " ".join(tokens)
 
 
-def entry_question_side(entry: Entry) -> str:
-    """The text a resident's question is matched against most strongly."""
-    return "\n".join([entry.title, entry.question, *entry.phrasings, *entry.keywords])
-
-
 @dataclass(frozen=True)
 class _LineTokens:
     index_words: tuple[str, ...]

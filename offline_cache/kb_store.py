@@ -92,10 +92,6 @@ class KnowledgeBase:
         row = self._db.execute("SELECT body FROM entries WHERE id = ?", (entry_id,)).fetchone()
         return Entry.from_json(json.loads(row[0])) if row else None
 
-    def entry_by_rowid(self, rowid: int) -> Entry:
-        row = self._db.execute("SELECT body FROM entries WHERE rowid = ?", (rowid,)).fetchone()
-        return Entry.from_json(json.loads(row[0]))
-
     def topics(self) -> list[tuple[str, str]]:
         return self._db.execute("SELECT id, name FROM topics ORDER BY position").fetchall()
 
@@ -132,9 +128,6 @@ class KnowledgeBase:
         return self._directory
 
     # --- statutes ----------------------------------------------------------------
-    def law_names(self) -> list[str]:
-        return sorted(self._law_titles)
-
     def article(self, ref: ArticleRef) -> StoredArticle | None:
         law = resolve_law_name(ref.law, self._law_titles)
         if law is None:

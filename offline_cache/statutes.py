@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,11 +119,6 @@ def load_statutes(folder: Path) -> dict[str, Law]:
         for article in articles:
             law.articles.setdefault((article.number, article.suffix), article)
     return laws
-
-
-def iter_articles(laws: dict[str, Law]) -> Iterator[Article]:
-    for law in laws.values():
-        yield from law.articles.values()
 
 
 # --- citation references -------------------------------------------------------

@@ -257,9 +257,3 @@ class SearchEngine:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
-
-
-def confidence_label(confidence: float) -> str:
-    """Coarse label for logs and the technician screen."""
-    return "high" if confidence >= 0.75 else "medium" if confidence >= 0.5 else "low"
-
