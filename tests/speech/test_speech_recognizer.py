@@ -107,13 +107,22 @@ def test_grammar_recognizes_an_in_grammar_phrase(ko_model: SpeechModel, ko_clip:
 def test_grammar_reports_out_of_grammar_speech_as_unknown(
     ko_model: SpeechModel, ko_clip: KoClip
 ) -> None:
-    recognizer = StreamingRecognizer(ko_model, [KO_HELLO, KO_THANKS])
-    recognize(recognizer, read_pcm(ko_clip(KO_OUT_OF_GRAMMAR, trail_s=0.3)))
-    result = recognizer.finish()
-    assert result.unknown
-    assert result.phrase is None
-    assert result.text == ""
-    assert result.heard_anything  # something was said, just nothing we know
+    """vosk's grammar-mode decoding is not deterministic: decoding the same clip 40
+    times gave a grammar phrase twice (measured 2026-11-26).  So this decodes 20 times
+    and asks that out-of-grammar speech is reported as unknown nearly always; with a
+    5 % rate of false phrases the test fails by chance about once in 3,000 runs."""
+    pcm = read_pcm(ko_clip(KO_OUT_OF_GRAMMAR, trail_s=0.3))
+    results = []
+    for _ in range(20):
+        recognizer = StreamingRecognizer(ko_model, [KO_HELLO, KO_THANKS])
+        recognize(recognizer, pcm)
+        results.append(recognizer.finish())
+    unknown = [r for r in results if r.unknown]
+    assert len(unknown) >= 15, [r.phrase for r in results]
+    for result in unknown:
+        assert result.phrase is None
+        assert result.text == ""
+        assert result.heard_anything  # something was said, just nothing we know
 
 
 def test_grammar_on_silence_is_empty_not_unknown(ko_model: SpeechModel) -> None:
