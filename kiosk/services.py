@@ -43,6 +43,7 @@ class KioskServices:
     kb: KnowledgeBase
     engine: SearchEngine
     outbox: Outbox
+    last_print: str = "none yet"  # for the technician screen: the latest print's outcome
 
     @classmethod
     def open(cls, settings: Settings) -> KioskServices:
@@ -97,6 +98,7 @@ class KioskServices:
             ("outbox", f"{self.outbox.count(unsent_only=True)} unsent of {self.outbox.count()}"),
             ("data dir", str(self.settings.data_dir)),
             ("printer", f"{self.settings.printer.kind} {self.settings.printer.address}".strip()),
+            ("last print", self.last_print),
             ("speech model", self.settings.speech.asr_model_dir or "not configured"),
         ]
 
@@ -164,7 +166,12 @@ class KioskServices:
         slip = build_slip(entry, handoff, self.settings.device.service_point,
                           self.settings.device.tier, self.kb.version)
         result = make_printer(self.settings.printer).print_slip(slip)
-        if not result.ok and result.fault is not None:
+        if result.ok:
+            self.last_print = f"{handoff.reference} printed"
+        elif result.fault is None:
+            self.last_print = f"{handoff.reference} shown on screen (no printer configured)"
+        else:
+            self.last_print = f"{handoff.reference} FAILED: {result.reason_for_technician}"
             log.warning("slip %s not printed: %s", handoff.reference, result.reason_for_technician)
         return TakeAway(handoff.reference, handoff.url, result)
 

@@ -83,6 +83,7 @@ def test_paper_out_falls_back_to_the_screen_and_still_records(
     take = svc.take_away(Session(), "labour.unpaid-wages")
     assert not take.printed.ok and take.printed.show_qr_on_screen
     assert "paper out" in take.printed.reason_for_technician
+    assert any(key == "last print" and "paper out" in value for key, value in svc.status())
     assert take.printed.resident_message  # a calm sentence; the QR is on screen
     assert recorded_hash(svc) == token_hash(take)  # the on-screen QR still leads to a recorded case
 
