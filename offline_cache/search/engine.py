@@ -116,8 +116,9 @@ class SearchEngine:
     def _idf(self, df: dict[str, int], term: str) -> float:
         return idf(df[term], self._n) if term in df else self._idf_max
 
-    def _word_concepts(self, norm: str) -> tuple[list[Concept], list[str]]:
-        """Concepts in words (synonym phrases first), and extra tokens for recall."""
+    def _word_concepts(self, norm: str) -> tuple[list[Concept], list[str], dict[str, int]]:
+        """Concepts in words (synonym phrases first), extra tokens for recall, and the
+        document frequencies of every word looked at."""
         remaining = norm
         groups: list[tuple[str, list[str]]] = []
         for key in self._synonym_keys:
@@ -134,7 +135,7 @@ class SearchEngine:
             weight = max(min(self._idf(df, w) for w in alt) for alt in alternatives)
             concepts.append(Concept(key, alternatives, weight))
         expansion = [w for ws in alt_words.values() for w in ws]
-        return concepts, expansion
+        return concepts, expansion, df
 
     def _pinyin_positions(self, norm: str) -> list[tuple[str, ...]]:
         positions: list[tuple[str, ...]] = analyzer.pinyin_pairs(norm)
@@ -184,12 +185,11 @@ class SearchEngine:
                 "too_long", f"the question has {len(norm)} characters; at most {MAX_QUERY_CHARS}")
         top = max(1, min(top, 50))
 
-        concepts, expansion = self._word_concepts(norm)
+        concepts, expansion, word_df = self._word_concepts(norm)
         positions = self._pinyin_positions(norm)
         initials = self._initials(norm)
         # Recall terms: words and synonym expansions; pinyin bigrams of every adjacent
         # pair already stand in for character bigrams, whatever the segmenter did.
-        word_df = self._df("words", [c.label for c in concepts] + expansion)
         word_terms = [c.label for c in concepts if len(c.alternatives) == 1] + expansion
         py_df = self._df("py", [g for pos in positions for g in pos])
         py_terms = [g for pos in positions for g in pos]
@@ -226,16 +226,17 @@ class SearchEngine:
             or bool(initials) or (not concepts and bool(positions))
         py_weights = [max((self._idf(py_df, g) for g in pos), default=0.0) for pos in positions]
         best_bm25 = max(s for _, s in rows) or 1.0
+        total_w = sum(c.weight for c in concepts)
+        total_p = sum(py_weights)
         results = []
         for rowid, bm25 in rows:
-            words_s, py_s, ini_s = self.kb.db.execute(
-                "SELECT words, py, ini FROM entry_terms WHERE rowid = ?", (rowid,)).fetchone()
+            words_s, py_s, ini_s, entry_id, title, topic = self.kb.db.execute(
+                "SELECT t.words, t.py, t.ini, e.id, e.title, e.topic FROM entry_terms t "
+                "JOIN entries e ON e.rowid = t.rowid WHERE t.rowid = ?", (rowid,)).fetchone()
             entry_words, entry_py, entry_ini = set(words_s.split()), set(py_s.split()), set(ini_s.split())
             matched = [c.label for c in concepts
                        if any(all(w in entry_words for w in alt) for alt in c.alternatives)]
-            total_w = sum(c.weight for c in concepts)
             cov_words = (sum(c.weight for c in concepts if c.label in matched) / total_w) if total_w else 0.0
-            total_p = sum(py_weights)
             cov_py = (sum(w for pos, w in zip(positions, py_weights, strict=True)
                           if any(g in entry_py for g in pos)) / total_p) if total_p else 0.0
             cov_ini = (sum(1 for i in initials if i in entry_ini) / len(initials)) if initials else 0.0
@@ -243,8 +244,6 @@ class SearchEngine:
             if not domain_evidence:
                 confidence *= OFF_DOMAIN_FACTOR
             score = 0.65 * confidence + 0.35 * (bm25 / best_bm25)
-            entry_id, title, topic = self.kb.db.execute(
-                "SELECT id, title, topic FROM entries WHERE rowid = ?", (rowid,)).fetchone()
             results.append(Result(entry_id, title, topic, [], score, confidence, bm25, matched))
         results.sort(key=lambda r: r.score, reverse=True)
         results = results[:top]
