@@ -20,20 +20,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_kb_check(args: argparse.Namespace) -> int:
-    from offline_cache.kb_schema import ValidationResult
-    from offline_cache.kb_sources import builtin_source_dir, check_sources, load_sources
-    from offline_cache.statutes import load_statutes
+    from kiosk.knowledge import validate_sources
+    from offline_cache.kb_sources import builtin_source_dir
 
-    result = ValidationResult()
     folder = Path(args.sources) if args.sources else builtin_source_dir()
-    sources = load_sources(folder, result)
-    laws = None
-    if args.statutes:
-        try:
-            laws = load_statutes(Path(args.statutes))
-        except FileNotFoundError as exc:
-            raise CliError(str(exc)) from None
-    check_sources(sources, laws, result)
+    try:
+        sources, laws, result = validate_sources(
+            folder, Path(args.statutes) if args.statutes else None, require_coverage=True)
+    except FileNotFoundError as exc:
+        raise CliError(str(exc)) from None
     for problem in result.problems:
         print(problem)
     covered = {c for e in sources.entries for c in e.covers}

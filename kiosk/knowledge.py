@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from kiosk.config import Settings
 from kiosk.logsetup import get_logger
 from offline_cache.kb_bundle import Manifest, build_bundle
 from offline_cache.kb_schema import ValidationResult
-from offline_cache.kb_sources import builtin_source_dir, check_sources, load_sources
+from offline_cache.kb_sources import Sources, builtin_source_dir, check_sources, load_sources
 from offline_cache.kb_store import KnowledgeBase
 from offline_cache.search.engine import SearchEngine
-from offline_cache.statutes import load_statutes
+from offline_cache.statutes import Law, load_statutes
 
 log = get_logger("kb")
 
@@ -20,11 +21,19 @@ class SourceProblems(ValueError):
     """KB sources failed validation; the message lists ``file:line: problem`` lines."""
 
 
-def build_from_sources(sources_dir: Path, statutes_dir: Path | None, out_dir: Path) -> Manifest:
+def validate_sources(
+    sources_dir: Path, statutes_dir: Path | None, require_coverage: bool
+) -> tuple[Sources, Mapping[str, Law] | None, ValidationResult]:
+    """Load and check KB sources; citations are checked only when statutes are given."""
     result = ValidationResult()
     sources = load_sources(sources_dir, result)
     laws = load_statutes(statutes_dir) if statutes_dir else None
-    check_sources(sources, laws, result, require_coverage=False)
+    check_sources(sources, laws, result, require_coverage=require_coverage)
+    return sources, laws, result
+
+
+def build_from_sources(sources_dir: Path, statutes_dir: Path | None, out_dir: Path) -> Manifest:
+    sources, laws, result = validate_sources(sources_dir, statutes_dir, require_coverage=False)
     if not result.ok:
         raise SourceProblems("\n".join(str(p) for p in result.problems))
     manifest = build_bundle(sources, laws, out_dir)
